@@ -4,11 +4,13 @@
  * Library choice: @bufbuild/protobuf's `BinaryReader` supplies the wire primitives (varints, exact
  * 64-bit values as bigint, UTF-8), and the message walkers below are written against the field list in
  * console-api's .proto files (see docs/console.md). Measured on the shared kitchen-sink fixture (13
- * WatchUpdates messages, 275 KB) on the 2-core dev machine, see bench/console-decode.ts:
- *   - these walkers over BinaryReader:           ~ 85 MB/s
- *   - protobufjs 7 reflection (Type.decode):     ~ 40 MB/s, plus Long → bigint and hash-key → id conversions
- *   - @bufbuild/protobuf generated `fromBinary`:  slower still (reflection over descriptors), and needs
- *     protoc-gen-es codegen output checked in.
+ * WatchUpdates messages, 275 KB) on the 2-core dev machine (AMD EPYC, Node 20), best of 5:
+ *   - these walkers over BinaryReader (bench/console-decode.ts):               ~47 MB/s (~2,200 msg/s)
+ *   - protobufjs 7.6 reflection `Type.decode` from the same field list:       ~39 MB/s, but yields Long
+ *     objects and LongBits-hash map keys; with `toObject({longs: String})` to get usable ids: ~8 MB/s
+ *   - @bufbuild/protobuf generated `fromBinary` (protoc-gen-es): reflection over descriptors, measured
+ *     slower than protobufjs on this machine kind (docs: ~1,500 vs ~2,000–2,700 msg/s), and needs
+ *     codegen output checked in.
  * The walkers also produce our own representation directly (bigint ids, `Map<bigint, Stats>` for the
  * proto maps, number counters), which neither library gives without a second conversion pass.
  *
@@ -98,9 +100,11 @@ function skip(r: BinaryReader, tag: number): void {
     case 1:
       r.pos += 8;
       break;
-    case 2:
-      r.pos += r.uint32();
+    case 2: {
+      const len = r.uint32(); // read before touching pos: `r.pos += r.uint32()` would use the old pos
+      r.pos += len;
       break;
+    }
     case 5:
       r.pos += 4;
       break;
