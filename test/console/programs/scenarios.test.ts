@@ -1,0 +1,184 @@
+/**
+ * Real tokio programs (test/fixtures/rust/console-scenarios) write console-subscriber recordings through
+ * the test-only RecordingLayer; these tests check each recording against what the program did (its own
+ * measurements on stdout and its source: task names, counts, sleep lengths), and the recording's shape
+ * against console-subscriber's real recording in ../shared/fixtures/console.
+ */
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { requireCargo } from "../../support/rust.ts";
+import { sharedFixture } from "../../support/shared.ts";
+import { parseRawLines, pollDurationsMs, rawTasks, type RawTask } from "./raw-recording.ts";
+import { buildScenarios, runScenario, scenarioNames, type ScenarioName, type ScenarioRun } from "./scenario-runner.ts";
+
+const haveCargo = requireCargo();
+const runs = new Map<ScenarioName, ScenarioRun>();
+
+beforeAll(async () => {
+  if (!haveCargo) return;
+  const buildMs = await buildScenarios();
+  process.stderr.write(`console-scenarios: cargo build --release took ${(buildMs / 1000).toFixed(1)} s\n`);
+  for (const name of scenarioNames) runs.set(name, await runScenario(name));
+}, 600_000);
+
+function scenario(name: ScenarioName) {
+  const run = runs.get(name)!;
+  const { header, events } = parseRawLines(run.recording);
+  const { tasks, lastAt } = rawTasks(events);
+  return { run, header, events, tasks, lastAt };
+}
+
+function named(tasks: RawTask[], name: string): RawTask[] {
+  return tasks.filter((t) => t.name === name);
+}
+
+function only(tasks: RawTask[], name: string): RawTask {
+  const found = named(tasks, name);
+  expect(found, `tasks named ${name}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe.skipIf(!haveCargo)("console-scenarios recordings (real tokio 1.24)", () => {
+  it("every recording starts with the v1 header and has only known line kinds", () => {
+    for (const name of scenarioNames) {
+      const { header, events } = scenario(name);
+      expect(header).toEqual({ v: 1 });
+      expect(events.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("healthy: every named task and all 100 burst tasks complete; spawn_blocking is kind=blocking", () => {
+    const { tasks } = scenario("healthy");
+    for (const name of ["ticker", "mutex-a", "mutex-b", "producer", "consumer"]) {
+      const task = only(tasks, name);
+      expect(task.kind).toBe("task");
+      expect(task.closedAt, `${name} completed`).toBeDefined();
+    }
+    expect(only(tasks, "ticker").polls.length).toBe(17); // 16 ticks: first tick is immediate
+    expect(only(tasks, "producer").polls.length).toBeGreaterThanOrEqual(40);
+    const burst = tasks.filter((t) => t.kind === "task" && t.name === "");
+    expect(burst).toHaveLength(100);
+    expect(burst.every((t) => t.closedAt !== undefined && t.polls.length >= 2)).toBe(true);
+    const job = only(tasks, "blocking-job");
+    expect(job.kind).toBe("blocking");
+    expect(typeof job.fields.fn).toBe("string");
+    expect(String(job.fields["spawn.location"])).toMatch(/src\/main\.rs:\d+:\d+$/);
+    expect(pollDurationsMs(job)[0]).toBeGreaterThanOrEqual(199);
+    expect(tasks.filter((t) => t.kind === "block_on")).toHaveLength(1);
+    expect(tasks.filter((t) => t.kind === "blocking" && String(t.fields.fn).includes("worker::Launch"))).toHaveLength(2);
+  });
+
+  it("blocking-poll: the blocker's three polls each last as long as its measured thread::sleep", () => {
+    const { run, tasks } = scenario("blocking-poll");
+    const measured = run.facts.blocked_ms as number[];
+    expect(measured).toHaveLength(3);
+    const blocker = only(tasks, "blocker");
+    expect(blocker.polls.length).toBeGreaterThanOrEqual(4);
+    const long = pollDurationsMs(blocker).filter((d) => d >= 300);
+    expect(long).toHaveLength(3);
+    for (const [i, d] of long.entries()) {
+      expect(d).toBeGreaterThanOrEqual(measured[i]!);
+      expect(d).toBeLessThan(measured[i]! + 50);
+    }
+    expect(Math.max(...pollDurationsMs(only(tasks, "ticker")))).toBeLessThan(50);
+  });
+
+  it("never-yielded: the spinner is inside its first poll when the program exits", () => {
+    const { run, tasks, lastAt } = scenario("never-yielded");
+    const spinner = only(tasks, "spinner");
+    expect(spinner.polls).toHaveLength(1);
+    expect(Number.isNaN(spinner.polls[0]![1])).toBe(true);
+    expect(spinner.closedAt).toBeUndefined();
+    const runningMs = (lastAt - spinner.polls[0]![0]) * 1000;
+    expect(runningMs).toBeGreaterThanOrEqual((run.facts.spinning_at_least_ms as number) - 60);
+  });
+
+  it("lost-waker: polled once, never cloned, woken or closed, idle for ~2 s", () => {
+    const { tasks, lastAt } = scenario("lost-waker");
+    const lost = only(tasks, "lost-waker");
+    expect(lost.polls).toHaveLength(1);
+    expect(lost.clones + lost.drops + lost.wakes.length).toBe(0);
+    expect(lost.closedAt).toBeUndefined();
+    expect(lastAt - lost.polls[0]![1]).toBeGreaterThan(1.9);
+    expect(only(tasks, "ticker").polls).toHaveLength(22);
+  });
+
+  it("self-wake-spin: exactly 1500 self-wakes (wake_by_ref inside poll), each followed by a poll", () => {
+    const { run, tasks } = scenario("self-wake-spin");
+    const waker = only(tasks, "self-waker");
+    const selfWakes = waker.wakes.filter((w) => w.self);
+    expect(selfWakes).toHaveLength(run.facts.self_wakes as number);
+    expect(selfWakes.every((w) => !w.byValue)).toBe(true);
+    expect(waker.polls.length).toBe(1500 + 3 + 1); // self-wake polls + 3 sleeps + final poll
+    expect(waker.wakes.filter((w) => !w.self)).toHaveLength(3); // the sleep timers
+    expect(only(tasks, "ticker").wakes.some((w) => w.self)).toBe(false);
+  });
+
+  it("scheduling-delay: the victim waits in the run queue for each 150 ms block of the hog", () => {
+    const { run, tasks } = scenario("scheduling-delay");
+    const hog = only(tasks, "hog");
+    const victim = only(tasks, "victim");
+    const blocked = run.facts.hog_blocked_ms as number[];
+    expect(pollDurationsMs(hog).filter((d) => d >= 150)).toHaveLength(blocked.length);
+    // wake -> next poll start, for the victim's wakes (yield_now: deferred wake, not a self-wake)
+    const delays = victim.wakes.map((w) => {
+      const next = victim.polls.find(([enter]) => enter >= w.at);
+      return next ? (next[0] - w.at) * 1000 : Number.NaN;
+    });
+    expect(delays.filter((d) => d >= 140).length).toBeGreaterThanOrEqual(4);
+    expect(victim.wakes.every((w) => !w.self)).toBe(true);
+  });
+
+  it("task-leak: 150 leaky-handler tasks, all alive at exit, each polled once holding one waker", () => {
+    const { run, tasks } = scenario("task-leak");
+    const leaky = named(tasks, "leaky-handler");
+    expect(leaky).toHaveLength(run.facts.leaked_tasks as number);
+    expect(leaky.every((t) => t.closedAt === undefined && t.polls.length === 1)).toBe(true);
+    expect(leaky.every((t) => t.clones - t.drops === 1)).toBe(true);
+  });
+
+  it("waker-leak: the hoarder's live waker count grows by one per poll", () => {
+    const { run, tasks } = scenario("waker-leak");
+    const hoarder = only(tasks, "waker-hoarder");
+    const polls = run.facts.hoarder_polls_at_exit as number;
+    expect(Math.abs(hoarder.polls.length - polls)).toBeLessThanOrEqual(1);
+    expect(hoarder.clones - hoarder.drops).toBeGreaterThanOrEqual(hoarder.polls.length - 2);
+    expect(hoarder.polls.length).toBeGreaterThan(100);
+  });
+
+  it("lock-contention: both lockers complete; the mutex shows up only as non-task spans", () => {
+    const { run, events, tasks } = scenario("lock-contention");
+    expect(run.facts.locks).toBe(12);
+    expect(only(tasks, "mutex-a").closedAt).toBeDefined();
+    const taskIds = new Set(tasks.map((t) => t.id));
+    expect(events.some((e) => e.tag === "Enter" && !taskIds.has(e.id))).toBe(true);
+  });
+
+  it("has the same line shapes as console-subscriber's real recording (kitchen-sink)", () => {
+    const real = parseRawLines(readFileSync(sharedFixture("console", "kitchen-sink.recording.jsonl"), "utf8"));
+    const ours = scenario("healthy");
+    const shape = (text: string) => {
+      const shapes = new Set<string>();
+      for (const line of text.split("\n").filter((l) => l && !l.startsWith('{"v":'))) {
+        const obj = JSON.parse(line.replace(/"id":(\d+)/g, '"id":0')) as Record<string, Record<string, unknown>>;
+        const tag = Object.keys(obj)[0]!;
+        const body = obj[tag]!;
+        const keys = Object.keys(body).join(",");
+        const at = Object.keys(body.at as object).join(",");
+        const op = body.op === undefined ? "" : typeof body.op === "string" ? body.op : Object.keys(body.op as object)[0] + JSON.stringify(Object.keys(Object.values(body.op as object)[0] as object));
+        shapes.add(`${tag}{${keys}} at{${at}} ${op}`);
+      }
+      return [...shapes].sort();
+    };
+    const allOurs = scenarioNames.map((name) => runs.get(name)!.recording).join("\n");
+    expect(shape(allOurs)).toEqual(shape(readFileSync(sharedFixture("console", "kitchen-sink.recording.jsonl"), "utf8")));
+    const fieldShape = (tasks: RawTask[], kind: string) =>
+      [...new Set(tasks.filter((t) => t.kind === kind).map((t) => Object.entries(t.fields).map(([k, v]) => `${k}:${typeof v}`).join(",")))];
+    const realTasks = rawTasks(real.events).tasks;
+    for (const kind of ["task", "blocking", "block_on"]) {
+      expect(fieldShape(ours.tasks, kind), kind).toEqual(fieldShape(realTasks, kind));
+    }
+    const workerFn = (tasks: RawTask[]) => tasks.find((t) => String(t.fields.fn).includes("Launch"))?.fields.fn;
+    expect(workerFn(ours.tasks)).toBe(workerFn(realTasks));
+  });
+});
