@@ -24,8 +24,8 @@ export function registerLint(program: Command, setExitCode: SetExitCode): void {
     .option("--stdin-filename <name>", "file name to report for code read from stdin", "<stdin>")
     .option("--no-color", "disable colour (NO_COLOR is honoured too)")
     .option("--no-progress", "do not print progress on stderr")
-    .option("-j, --jobs <n>", "worker threads for parsing (default: 1 for small inputs, all cores for large)")
-    .action(async (paths: string[], options: LintCommandOptions & { stdinFilename: string; jobs?: string }) => {
+    .option("--list-rules", "list the rules with their default severity and exit")
+    .action(async (paths: string[], options: LintCommandOptions & { stdinFilename: string; listRules?: boolean }) => {
       const { runLintCommand } = await import("../../lint/run-lint-command.ts");
       setExitCode(await runLintCommand(paths, options));
     });

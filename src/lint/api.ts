@@ -1,0 +1,82 @@
+import { findRustFiles } from "../rust/crate-walker.ts";
+import { readSource } from "../rust/read-source.ts";
+import { SourceFile } from "../rust/source-file.ts";
+import type { Finding, FileNotice } from "./finding.ts";
+import { activeRules, checkCrates, finalizeFindings, lintSourceFile } from "./engine.ts";
+import { defaultConfig, loadConfig, type LintConfig } from "./config.ts";
+import { ruleIds } from "./rules/index.ts";
+import type { FileFacts } from "./facts.ts";
+import { UsageError } from "../cli/errors.ts";
+
+export interface LintOptions {
+  rules?: string[];
+  config?: LintConfig;
+  /** Config file to read (otherwise found upward from the first path). */
+  configPath?: string;
+  stdinName?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  notices: FileNotice[];
+  filesChecked: number;
+  linesChecked: number;
+  config: LintConfig;
+  /** Texts that are not on disk (stdin, snippets), for reporters that show source lines. */
+  inMemorySources: Map<string, string>;
+}
+
+/** The one entry point of linting: paths (files, folders, "-") in, sorted findings out. */
+export async function lintPaths(paths: string[], options: LintOptions = {}): Promise<LintResult> {
+  for (const id of options.rules ?? []) {
+    if (!ruleIds.has(id)) throw new UsageError(`unknown rule '${id}' (see \`async-doctor lint --list-rules\`)`);
+  }
+  const files = await findRustFiles(paths);
+  const firstPath = paths.find((p) => p !== "-") ?? ".";
+  const config = options.config ?? (await loadConfig(options.configPath, firstPath, ruleIds));
+  const rules = activeRules(config, options.rules);
+  const findings: Finding[] = [];
+  const notices: FileNotice[] = [];
+  const facts: FileFacts[] = [];
+  const crateRoots = new Map<string, string | undefined>();
+  const inMemorySources = new Map<string, string>();
+  let lines = 0;
+  let done = 0;
+  for (const file of files) {
+    const read = await readSource(file, options.stdinName);
+    done++;
+    if (!read.ok) {
+      notices.push({ file: read.path, kind: "skipped", message: read.reason });
+      continue;
+    }
+    if (file === "-") inMemorySources.set(read.file.displayPath, read.file.text);
+    const result = await lintSourceFile(read.file, config, rules, crateRoots);
+    findings.push(...result.findings);
+    notices.push(...result.notices);
+    facts.push(result.facts);
+    lines += result.facts.lines;
+    options.onProgress?.(done, files.length);
+    // Let the event loop breathe between files so progress output and signals are handled.
+    if (done % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  findings.push(...(await checkCrates(facts, config, rules)));
+  return { findings: finalizeFindings(findings, facts, config), notices, filesChecked: facts.length, linesChecked: lines, config, inMemorySources };
+}
+
+/** Lints one in-memory snippet (for agents and MCP): the file name is only for reports. */
+export async function lintText(text: string, fileName = "<snippet>.rs", options: LintOptions = {}): Promise<LintResult> {
+  const config = options.config ?? defaultConfig;
+  const rules = activeRules(config, options.rules);
+  const source = new SourceFile(fileName.startsWith("<") ? fileName : `<${fileName}>`, fileName, text);
+  const result = await lintSourceFile(source, config, rules);
+  const crateFindings = await checkCrates([result.facts], config, rules);
+  return {
+    findings: finalizeFindings([...result.findings, ...crateFindings], [result.facts], config),
+    notices: result.notices,
+    filesChecked: 1,
+    linesChecked: result.facts.lines,
+    config,
+    inMemorySources: new Map([[fileName, text]]),
+  };
+}

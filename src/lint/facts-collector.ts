@@ -1,0 +1,100 @@
+import type { SyntaxNode } from "../rust/parser.ts";
+import { isExecutorContext } from "../rust/file-model.ts";
+import { isAwaited, isBodyBoundary, walkTree } from "../rust/syntax.ts";
+import type { FileCheckContext } from "./rule.ts";
+import type { FunctionFacts, Span } from "./facts.ts";
+import { classifyCall } from "./catalog/blocking-calls.ts";
+import { localCallOf } from "./local-calls.ts";
+import { cancelUnsafeOperation } from "./catalog/cancel-safety.ts";
+
+/**
+ * Builds the per-file facts of the crate-wide call graph during the engine's walk: for each sync fn
+ * its direct blocking calls and its calls to possible local helpers; for each executor context its
+ * calls to possible local helpers (the crate pass resolves them and reports blocking chains).
+ */
+export class FactsCollector {
+  private readonly functionsById = new Map<number, FunctionFacts>();
+
+  constructor(private readonly context: FileCheckContext) {}
+
+  span(node: SyntaxNode, end: SyntaxNode = node): Span {
+    const { model } = this.context;
+    const start = model.position(node);
+    const stop = model.endPosition(end);
+    return {
+      file: model.source.displayPath,
+      line: start.line,
+      column: start.column,
+      endLine: stop.line,
+      endColumn: stop.column,
+      startOffset: model.startOffset(node),
+      endOffset: model.endOffset(end),
+    };
+  }
+
+  onFunction(node: SyntaxNode): void {
+    const { model, facts } = this.context;
+    const info = model.functionInfo(node);
+    const nameNode = node.childForFieldName("name") ?? node;
+    const fn: FunctionFacts = {
+      ...this.span(nameNode),
+      key: info.qualifiedName,
+      name: info.name,
+      implType: info.implType,
+      isAsync: info.isAsync,
+      blocking: [],
+      calls: [],
+    };
+    if (info.isAsync) fn.cancelUnsafeAwait = firstCancelUnsafeAwait(node, this.context);
+    this.functionsById.set(node.id, fn);
+    facts.functions.push(fn);
+  }
+
+  onCall(call: SyntaxNode): void {
+    const { model, bindings, config, facts } = this.context;
+    const context = model.contextOf(call);
+    if (context.kind === "offloaded" || !context.fn) return;
+    if (context.kind === "sync") {
+      const fn = this.functionsById.get(context.fn.node.id);
+      if (!fn) return;
+      const blocking = classifyCall(call, model, bindings, { functions: config.blockingFunctions });
+      if (blocking) {
+        fn.blocking.push({ ...this.span(call), ...blocking });
+        return;
+      }
+      const local = localCallOf(call, model);
+      if (local) fn.calls.push(local);
+      return;
+    }
+    if (isExecutorContext(context)) {
+      const local = localCallOf(call, model);
+      if (!local) return;
+      facts.callSites.push({
+        ...this.span(call),
+        callee: local,
+        callerImpl: context.fn.implType,
+        callerName: context.fn.qualifiedName,
+        kind: "executor",
+      });
+    }
+    void isAwaited;
+  }
+}
+
+function firstCancelUnsafeAwait(fn: SyntaxNode, context: FileCheckContext): string | undefined {
+  const body = fn.childForFieldName("body");
+  if (!body) return undefined;
+  let found: string | undefined;
+  context.model.visit((node) => {
+    if (found) return false;
+    if (node.id !== body.id && isBodyBoundary(node)) return false;
+    if (node.type === "await_expression") {
+      const operand = node.namedChild(0);
+      const op = operand ? cancelUnsafeOperation(operand, context.model) : undefined;
+      if (op) found = op;
+    }
+    return true;
+  }, body);
+  void walkTree;
+  return found;
+}

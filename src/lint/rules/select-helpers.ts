@@ -1,0 +1,42 @@
+import type { SyntaxNode } from "../../rust/parser.ts";
+import type { FileModel, SelectMacro } from "../../rust/file-model.ts";
+import { isBodyBoundary, isLoop } from "../../rust/syntax.ts";
+
+/** The loop a node runs in within its own body (not through closures or async blocks), if any. */
+export function enclosingLoop(node: SyntaxNode, model: FileModel): SyntaxNode | undefined {
+  for (const ancestor of model.ancestors(node)) {
+    if (isLoop(ancestor)) return ancestor;
+    if (isBodyBoundary(ancestor)) return undefined;
+  }
+  return undefined;
+}
+
+/** Strips `&mut`, parentheses and `Box::pin(…)` to the expression that makes the future. */
+export function unwrapFuture(expression: SyntaxNode): SyntaxNode {
+  let node = expression;
+  for (;;) {
+    if (node.type === "parenthesized_expression" || node.type === "reference_expression") {
+      const inner = node.namedChild(node.namedChildCount - 1);
+      if (!inner) return node;
+      node = inner;
+      continue;
+    }
+    if (node.type === "call_expression" && /^(Box::pin|std::boxed::Box::pin|pin!)$/.test(node.childForFieldName("function")?.text ?? "")) {
+      const inner = node.childForFieldName("arguments")?.namedChild(0);
+      if (!inner) return node;
+      node = inner;
+      continue;
+    }
+    return node;
+  }
+}
+
+/** `&mut fut` / `fut` / `&mut *fut`: a future made outside the select, not re-created per iteration. */
+export function isBorrowedFuture(expression: SyntaxNode): boolean {
+  const stripped = expression.text.replace(/^&\s*mut\s+|^&\s*/, "").replace(/^\*/, "").trim();
+  return /^[A-Za-z_][\w.]*$/.test(stripped) && !stripped.endsWith(")");
+}
+
+export function selectsIn(model: FileModel): SelectMacro[] {
+  return model.selects;
+}

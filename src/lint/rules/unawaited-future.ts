@@ -1,0 +1,54 @@
+import type { SyntaxNode } from "../../rust/parser.ts";
+import type { CrateCheckContext, FileCheckContext, LintRule } from "../rule.ts";
+import { localCallOf } from "../local-calls.ts";
+import { CallGraph } from "../call-graph.ts";
+
+function collect(statement: SyntaxNode, context: FileCheckContext): void {
+  const { model, facts } = context;
+  let call: SyntaxNode | null = null;
+  if (statement.type === "expression_statement") call = statement.namedChild(0);
+  else if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === "_") call = statement.childForFieldName("value");
+  if (call?.type !== "call_expression") return;
+  const local = localCallOf(call, model);
+  if (!local) return;
+  const fn = model.enclosingFunction(call);
+  const start = model.position(call);
+  const end = model.endPosition(call);
+  facts.callSites.push({
+    file: model.source.displayPath,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    startOffset: model.startOffset(call),
+    endOffset: model.endOffset(call),
+    callee: local,
+    callerImpl: fn?.implType,
+    callerName: fn?.qualifiedName ?? "<top level>",
+    kind: "unawaited-statement",
+  });
+}
+
+function checkCrate(context: CrateCheckContext): void {
+  const graph = new CallGraph(context.crate);
+  for (const file of context.crate.files) {
+    for (const site of file.callSites) {
+      if (site.kind !== "unawaited-statement") continue;
+      const targets = graph.resolve(site.callee, site.file, site.callerImpl);
+      if (targets.length === 0 || !targets.every((fn) => fn.isAsync)) continue;
+      context.report({
+        ...site,
+        message: `\`${targets[0]!.key}\` is an async fn: calling it only builds a future, and this statement drops it unpolled, so none of its code runs`,
+        help: "add `.await` (or spawn it with `tokio::spawn` if it should run in the background)",
+      });
+    }
+  }
+}
+
+export const unawaitedFuture: LintRule = {
+  id: "unawaited-future",
+  defaultSeverity: "error",
+  summary: "call of one of the crate's async fns whose future is dropped unpolled",
+  visitors: { expression_statement: collect, let_declaration: collect },
+  checkCrate,
+};

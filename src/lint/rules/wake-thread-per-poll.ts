@@ -1,0 +1,44 @@
+import type { SyntaxNode } from "../../rust/parser.ts";
+import type { FileCheckContext, LintRule } from "../rule.ts";
+import { enclosingPollFunction } from "./poll-methods.ts";
+
+const spawnPaths = /(^|::)(thread::spawn|spawn_blocking|tokio::spawn|task::spawn|spawn)$/;
+
+/** A spawn guarded by the future's own state (`if self.handle.is_none() { … }`) runs once, not per poll. */
+function guardedOnce(call: SyntaxNode, fn: SyntaxNode, context: FileCheckContext): boolean {
+  const { model } = context;
+  for (const ancestor of model.ancestors(call)) {
+    if (ancestor.id === fn.id) return false;
+    if (ancestor.type === "if_expression") {
+      const condition = ancestor.childForFieldName("condition")?.text ?? "";
+      const consequence = ancestor.childForFieldName("consequence")?.text ?? "";
+      if (/\bself\b/.test(condition) && (/\bself\.[\w.]+\s*=[^=]/.test(consequence) || /is_none\(\)|!\s*self\./.test(condition))) return true;
+    }
+    if (ancestor.type === "match_arm" && /\bself\.[\w.]+\s*=[^=]/.test(ancestor.text)) return true;
+  }
+  return false;
+}
+
+function checkSpawnInPoll(call: SyntaxNode, context: FileCheckContext): void {
+  const { model } = context;
+  const target = model.resolveCall(call);
+  if (!target) return;
+  const isSpawn = target.kind === "path" ? spawnPaths.test(target.segments.join("::")) : target.name === "spawn";
+  if (!isSpawn) return;
+  const poll = enclosingPollFunction(call, model);
+  if (!poll || model.functionInfo(poll.fn).isAsync) return;
+  const fnText = poll.fn.text;
+  if (!/waker\s*\(\s*\)|\bwake(_by_ref)?\s*\(/.test(fnText)) return;
+  if (guardedOnce(call, poll.fn, context)) return;
+  context.report(call, {
+    message: "spawns a thread or task on every poll to wake this future later: each poll that returns Pending adds another one",
+    help: "start the timer or worker once (keep its handle in the future's state) and only update the stored waker on later polls; for timers use `tokio::time::Sleep` and poll it",
+  });
+}
+
+export const wakeThreadPerPoll: LintRule = {
+  id: "wake-thread-per-poll",
+  defaultSeverity: "warning",
+  summary: "poll spawns a thread or task to wake itself on every call",
+  visitors: { call_expression: checkSpawnInPoll },
+};

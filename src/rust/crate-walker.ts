@@ -1,0 +1,123 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import { UsageError } from "../cli/errors.ts";
+
+/** Folders that never hold sources worth linting, whatever .gitignore says. */
+const alwaysSkipped = new Set(["target", ".git", "node_modules", ".hg", ".svn"]);
+
+export interface RustInput {
+  /** Path to read, or "-" for stdin. */
+  path: string;
+}
+
+interface IgnoreScope {
+  base: string;
+  rules: Ignore;
+}
+
+/**
+ * Expands the user's paths into .rs files: files are taken as given, folders are walked honouring
+ * every .gitignore on the way down (and the ones above, up to the repository root), skipping
+ * target/ and VCS folders. Missing paths are usage errors.
+ */
+export async function findRustFiles(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const given of paths) {
+    if (given === "-") {
+      files.push("-");
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(given);
+    } catch {
+      throw new UsageError(`no such file or directory: ${given}`);
+    }
+    if (info.isDirectory()) {
+      const scopes = await ancestorIgnoreScopes(path.resolve(given));
+      await walk(path.resolve(given), given, scopes, files);
+    } else {
+      files.push(given);
+    }
+  }
+  return [...new Set(files)];
+}
+
+async function walk(absolute: string, shown: string, scopes: IgnoreScope[], out: string[]): Promise<void> {
+  const here = await loadIgnore(absolute);
+  const active = here ? [...scopes, here] : scopes;
+  let entries;
+  try {
+    entries = await readdir(absolute, { withFileTypes: true });
+  } catch {
+    return; // An unreadable folder is skipped like git would.
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const childAbsolute = path.join(absolute, entry.name);
+    const childShown = path.join(shown, entry.name);
+    const isDir = entry.isDirectory();
+    if (isDir && alwaysSkipped.has(entry.name)) continue;
+    if (isIgnored(active, childAbsolute, isDir)) continue;
+    if (isDir) await walk(childAbsolute, childShown, active, out);
+    else if (entry.isFile() && entry.name.endsWith(".rs")) out.push(childShown);
+  }
+}
+
+function isIgnored(scopes: IgnoreScope[], absolute: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const relative = path.relative(scope.base, absolute);
+    if (!relative || relative.startsWith("..")) continue;
+    if (scope.rules.ignores(isDir ? `${relative}/` : relative)) return true;
+  }
+  return false;
+}
+
+async function loadIgnore(dir: string): Promise<IgnoreScope | undefined> {
+  const file = path.join(dir, ".gitignore");
+  if (!existsSync(file)) return undefined;
+  try {
+    return { base: dir, rules: ignore().add(await readFile(file, "utf8")) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** .gitignore files above the starting folder apply too, up to the repository root. */
+async function ancestorIgnoreScopes(start: string): Promise<IgnoreScope[]> {
+  const scopes: IgnoreScope[] = [];
+  let dir = path.dirname(start);
+  while (dir !== path.dirname(dir)) {
+    const scope = await loadIgnore(dir);
+    if (scope) scopes.unshift(scope);
+    if (existsSync(path.join(dir, ".git"))) break;
+    dir = path.dirname(dir);
+  }
+  return scopes;
+}
+
+/** The folder of the nearest Cargo.toml above a file: the crate the file belongs to. */
+export function crateRootOf(file: string, cache = new Map<string, string | undefined>()): string | undefined {
+  let dir = path.dirname(path.resolve(file));
+  const visited: string[] = [];
+  while (true) {
+    if (cache.has(dir)) {
+      const found = cache.get(dir);
+      for (const v of visited) cache.set(v, found);
+      return found;
+    }
+    visited.push(dir);
+    if (existsSync(path.join(dir, "Cargo.toml"))) {
+      for (const v of visited) cache.set(v, dir);
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      for (const v of visited) cache.set(v, undefined);
+      return undefined;
+    }
+    dir = parent;
+  }
+}

@@ -1,0 +1,329 @@
+import type { SyntaxNode, SyntaxTree } from "./parser.ts";
+import { rustParser } from "./parser.ts";
+import type { SourceFile, Position } from "./source-file.ts";
+import { UseMap } from "./use-map.ts";
+import { describeFunction, type FunctionInfo } from "./functions.ts";
+import { callArguments, callTarget, chainRoot, isAsyncClosure, pathSegments, walkTree, type CallTarget } from "./syntax.ts";
+import { parseJoinBody, parseSelectBody, type SelectBody } from "./macro-bodies.ts";
+import { fragmentRoots, fragmentSource, fragmentArgumentsPrefix, fragmentPrefix, type Fragment, type FragmentRole } from "./fragments.ts";
+
+export type ContextKind = "async-fn" | "async-block" | "async-closure" | "poll" | "sync" | "offloaded";
+
+/** Where a piece of code runs: on the executor (async bodies, poll methods) or not. */
+export interface ExecContext {
+  kind: ContextKind;
+  /** The node that opened the context (fn item, async block, closure). */
+  owner?: SyntaxNode;
+  /** The nearest enclosing named fn. */
+  fn?: FunctionInfo;
+  /** For "offloaded": the call that moved the closure off the executor (`spawn_blocking`, …). */
+  offloadedBy?: string;
+}
+
+export function isExecutorContext(context: ExecContext): boolean {
+  return context.kind === "async-fn" || context.kind === "async-block" || context.kind === "async-closure" || context.kind === "poll";
+}
+
+export interface SelectMacro {
+  site: SyntaxNode;
+  flavor: "tokio" | "futures";
+  body: SelectBody;
+  /** Per branch: the re-parsed future / handler / precondition expressions. */
+  branches: Array<{ future?: SyntaxNode; handler?: SyntaxNode; precondition?: SyntaxNode; patternText?: string }>;
+}
+
+/** Macros whose arguments are ordinary comma-separated expressions worth analysing. */
+const expressionMacros = new Set([
+  "assert", "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne",
+  "println", "print", "eprintln", "eprint", "format", "write", "writeln", "panic", "vec", "dbg",
+  "info", "warn", "error", "debug", "trace", "matches", "unreachable", "todo", "unimplemented",
+  "ready", "pin", "anyhow", "bail", "ensure", "format_args",
+]);
+
+/** Calls whose closure argument runs on another thread, not on the executor. */
+const offloadingFunctions = new Set(["spawn_blocking", "block_in_place", "spawn", "scope", "join"]);
+const rayonChainMethods = /^(par_iter|par_iter_mut|into_par_iter|par_chunks|par_chunks_mut|par_bridge|par_lines|par_split|par_windows)$/;
+
+export interface LintableFileOptions {
+  /** Extra functions (last path segment or full path) whose closure arguments run off the executor. */
+  safeWrappers?: string[];
+}
+
+/**
+ * One parsed file: the tree, its imports, re-parsed macro bodies, and the questions rules ask
+ * (which context does this node run in, where is it, which fn is it in). Owns every tree it
+ * creates; call dispose() when the file is done.
+ */
+export class FileModel {
+  readonly uses: UseMap;
+  readonly selects: SelectMacro[] = [];
+  private readonly fragments: Fragment[] = [];
+  private readonly fragmentsBySite = new Map<number, Fragment[]>();
+  private readonly fragmentByRoot = new Map<number, Fragment>();
+  private readonly functionCache = new Map<number, FunctionInfo>();
+  private readonly contextCache = new Map<number, ExecContext>();
+  private readonly safeWrappers: Set<string>;
+
+  private constructor(
+    readonly source: SourceFile,
+    readonly tree: SyntaxTree,
+    options: LintableFileOptions,
+  ) {
+    this.uses = UseMap.fromTree(tree.rootNode);
+    this.safeWrappers = new Set(options.safeWrappers ?? []);
+  }
+
+  static async parse(source: SourceFile, options: LintableFileOptions = {}): Promise<FileModel> {
+    const parser = await rustParser();
+    const tree = parser.parse(source.text);
+    if (!tree) throw new Error(`could not parse ${source.displayPath}`);
+    const model = new FileModel(source, tree, options);
+    model.expandMacros(tree.rootNode, 0, parser);
+    return model;
+  }
+
+  dispose(): void {
+    for (const fragment of this.fragments) fragment.tree.delete();
+    this.tree.delete();
+  }
+
+  get hasSyntaxErrors(): boolean {
+    return this.tree.rootNode.hasError;
+  }
+
+  /** The first syntax error, for the notice printed when a file does not parse cleanly. */
+  firstSyntaxError(): Position | undefined {
+    let found: SyntaxNode | undefined;
+    walkTree(this.tree.rootNode, (node) => {
+      if (found) return false;
+      if (node.type === "ERROR" || node.isMissing) {
+        found = node;
+        return false;
+      }
+      return node.hasError;
+    });
+    return found ? this.source.position(found.startIndex) : undefined;
+  }
+
+  // --- offsets and positions -------------------------------------------------------------------
+
+  private fragmentOf(node: SyntaxNode): Fragment | undefined {
+    if (node.tree === this.tree) return undefined;
+    return this.fragmentByRoot.get(node.tree.rootNode.id);
+  }
+
+  /** Offset of a node's start in the file text (fragments mapped back). */
+  startOffset(node: SyntaxNode): number {
+    return node.startIndex + (this.fragmentOf(node)?.delta ?? 0);
+  }
+
+  endOffset(node: SyntaxNode): number {
+    return node.endIndex + (this.fragmentOf(node)?.delta ?? 0);
+  }
+
+  position(node: SyntaxNode): Position {
+    return this.source.position(this.startOffset(node));
+  }
+
+  endPosition(node: SyntaxNode): Position {
+    return this.source.position(this.endOffset(node));
+  }
+
+  // --- macro bodies --------------------------------------------------------------------------
+
+  private expandMacros(root: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
+    const sites: SyntaxNode[] = [];
+    walkTree(root, (node) => {
+      if (node.type === "macro_invocation") sites.push(node);
+      return node.type !== "macro_definition" && node.type !== "token_tree";
+    });
+    for (const site of sites) this.expandMacro(site, delta, parser);
+  }
+
+  private expandMacro(site: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
+    const macroPath = site.childForFieldName("macro");
+    const segments = macroPath ? pathSegments(macroPath) : undefined;
+    const name = segments?.[segments.length - 1];
+    const body = site.namedChildren.find((c) => c?.type === "token_tree");
+    if (!name || !body || body.endIndex - body.startIndex < 2) return;
+    // Offsets inside the token tree's own tree; the contents exclude the outer delimiters.
+    const treeText = site.tree.rootNode.text;
+    const contentStart = body.startIndex + 1;
+    const contentEnd = body.endIndex - 1;
+    const add = (rangeStart: number, rangeEnd: number, role: FragmentRole, asArguments: boolean): SyntaxNode[] => {
+      const text = fragmentSource(treeText, { start: rangeStart, end: rangeEnd }, asArguments);
+      const tree = parser.parse(text);
+      if (!tree) return [];
+      const prefixLength = asArguments ? fragmentArgumentsPrefix.length : fragmentPrefix.length;
+      const fragment: Fragment = {
+        tree,
+        delta: delta + rangeStart - prefixLength,
+        site,
+        role,
+        roots: fragmentRoots(tree, asArguments),
+      };
+      this.fragments.push(fragment);
+      this.fragmentByRoot.set(tree.rootNode.id, fragment);
+      const list = this.fragmentsBySite.get(site.id) ?? [];
+      list.push(fragment);
+      this.fragmentsBySite.set(site.id, list);
+      this.expandMacros(tree.rootNode, fragment.delta, parser);
+      return fragment.roots;
+    };
+
+    if (name === "select" || name === "select_biased") {
+      const parsed = parseSelectBody(treeText, contentStart, contentEnd);
+      const flavor = segments![0] === "futures" || name === "select_biased" || this.uses.resolve([name])[0] === "futures" ? "futures" : "tokio";
+      const branches = parsed.branches.map((branch, index) => ({
+        patternText: branch.pattern ? treeText.slice(branch.pattern.start, branch.pattern.end) : undefined,
+        future: branch.future ? add(branch.future.start, branch.future.end, { kind: "select-future", branch: index }, false)[0] : undefined,
+        precondition: branch.precondition
+          ? add(branch.precondition.start, branch.precondition.end, { kind: "select-precondition", branch: index }, false)[0]
+          : undefined,
+        handler: add(branch.handler.start, branch.handler.end, { kind: "select-handler", branch: index }, false)[0],
+      }));
+      this.selects.push({ site, flavor, body: parsed, branches });
+      return;
+    }
+    if (name === "join" || name === "try_join") {
+      parseJoinBody(treeText, contentStart, contentEnd).forEach((range, index) => add(range.start, range.end, { kind: "join-future", index }, false));
+      return;
+    }
+    if (expressionMacros.has(name)) add(contentStart, contentEnd, { kind: "macro-arguments" }, true);
+  }
+
+  /** Re-parsed expressions of a macro invocation (empty for macros left as token trees). */
+  macroExpressions(site: SyntaxNode): SyntaxNode[] {
+    return (this.fragmentsBySite.get(site.id) ?? []).flatMap((f) => f.roots);
+  }
+
+  fragmentRole(node: SyntaxNode): FragmentRole | undefined {
+    return this.fragmentOf(node)?.role;
+  }
+
+  /** Parent that crosses from a fragment's expression to its macro site. */
+  parentOf(node: SyntaxNode): SyntaxNode | undefined {
+    const parent = node.parent;
+    if (parent && !(parent.type === "function_item" && parent.childForFieldName("name")?.text === "__async_doctor_fragment")) {
+      return parent;
+    }
+    const fragment = this.fragmentOf(node);
+    return fragment ? fragment.site : undefined;
+  }
+
+  *ancestors(node: SyntaxNode): Generator<SyntaxNode> {
+    for (let current = this.parentOf(node); current; current = this.parentOf(current)) yield current;
+  }
+
+  /**
+   * Visits every node of the file, descending into re-parsed macro bodies at their sites.
+   * `visit` returns false to skip a node's children (and its macro body).
+   */
+  visit(visitor: (node: SyntaxNode) => boolean | void, from: SyntaxNode = this.tree.rootNode): void {
+    walkTree(from, (node) => {
+      const descend = visitor(node);
+      if (descend === false) return false;
+      if (node.type === "macro_invocation") {
+        for (const expression of this.macroExpressions(node)) this.visit(visitor, expression);
+        return false;
+      }
+      return true;
+    });
+  }
+
+  // --- functions and contexts ----------------------------------------------------------------
+
+  functionInfo(fn: SyntaxNode): FunctionInfo {
+    let info = this.functionCache.get(fn.id);
+    if (!info) {
+      info = describeFunction(fn);
+      this.functionCache.set(fn.id, info);
+    }
+    return info;
+  }
+
+  enclosingFunction(node: SyntaxNode): FunctionInfo | undefined {
+    for (const ancestor of this.ancestors(node)) {
+      if (ancestor.type === "function_item") return this.functionInfo(ancestor);
+    }
+    return undefined;
+  }
+
+  /** The context a node runs in, decided by its nearest context-opening ancestor. */
+  contextOf(node: SyntaxNode): ExecContext {
+    const found = this.contextCache.get(node.id);
+    if (found) return found;
+    let context: ExecContext | undefined;
+    for (const ancestor of this.ancestors(node)) {
+      context = this.contextOpenedBy(ancestor);
+      if (context) break;
+    }
+    context ??= { kind: "sync" };
+    this.contextCache.set(node.id, context);
+    return context;
+  }
+
+  private contextOpenedBy(node: SyntaxNode): ExecContext | undefined {
+    if (node.type === "async_block") return { kind: "async-block", owner: node, fn: this.enclosingFunction(node) };
+    if (node.type === "closure_expression") {
+      if (isAsyncClosure(node)) return { kind: "async-closure", owner: node, fn: this.enclosingFunction(node) };
+      const offloadedBy = this.offloadingCallOf(node);
+      if (offloadedBy) return { kind: "offloaded", owner: node, fn: this.enclosingFunction(node), offloadedBy };
+      return undefined; // Inline closures (map, for_each, unwrap_or_else) run where they are called.
+    }
+    if (node.type === "function_item") {
+      const info = this.functionInfo(node);
+      return { kind: info.isAsync ? "async-fn" : info.isPoll ? "poll" : "sync", owner: node, fn: info };
+    }
+    return undefined;
+  }
+
+  /** When a closure is an argument of spawn_blocking / thread::spawn / rayon…, the name of that call. */
+  private offloadingCallOf(closure: SyntaxNode): string | undefined {
+    const args = this.parentOf(closure);
+    if (args?.type !== "arguments") return undefined;
+    const call = this.parentOf(args);
+    if (!call || call.type !== "call_expression") return undefined;
+    const target = callTarget(call);
+    if (!target) return undefined;
+    if (target.kind === "path") {
+      const resolved = this.uses.resolve(target.segments);
+      const last = resolved[resolved.length - 1]!;
+      if (this.safeWrappers.has(last) || this.safeWrappers.has(resolved.join("::"))) return resolved.join("::");
+      if (offloadingFunctions.has(last) && (last !== "join" || resolved[0] === "rayon")) {
+        // `tokio::spawn(closure)` does not compile; a closure given to a `spawn` is a thread's body.
+        return resolved.join("::");
+      }
+      return undefined;
+    }
+    if (this.safeWrappers.has(target.name)) return target.name;
+    if (target.name === "spawn" || target.name === "spawn_blocking" || target.name === "spawn_scoped") return `.${target.name}()`;
+    // rayon: closures given to adapters of a parallel iterator chain.
+    for (let receiver: SyntaxNode | undefined = target.receiver; receiver?.type === "call_expression"; ) {
+      const inner = callTarget(receiver);
+      if (inner?.kind !== "method") break;
+      if (rayonChainMethods.test(inner.name)) return `rayon .${inner.name}()`;
+      receiver = inner.receiver;
+    }
+    return undefined;
+  }
+
+  /** Resolves a call's target through the file's imports: path calls as full paths. */
+  resolveCall(call: SyntaxNode): CallTarget | undefined {
+    const target = callTarget(call);
+    if (target?.kind === "path") return { ...target, segments: this.uses.resolve(target.segments) };
+    return target;
+  }
+
+  /** The resolved path at the root of a method chain (`std::process::Command::new(..).output()`). */
+  chainRootPath(node: SyntaxNode): string[] | undefined {
+    const root = chainRoot(node);
+    if (root.type !== "call_expression") return undefined;
+    const target = this.resolveCall(root);
+    return target?.kind === "path" ? target.segments : undefined;
+  }
+
+  argumentsOf(call: SyntaxNode): SyntaxNode[] {
+    return callArguments(call);
+  }
+}
