@@ -1,0 +1,70 @@
+import { Option, type Command } from "commander";
+import type { SetExitCode } from "../registry.ts";
+
+/**
+ * `async-doctor console …`: tokio-console data. Each subcommand is registered by its own small function
+ * (snapshot and the file readers by the "data" side; record, serve and watch by the live side) and
+ * lazily imports its implementation, so loading the CLI does not load the gRPC client.
+ */
+export function register(program: Command, setExitCode: SetExitCode): void {
+  const console = program
+    .command("console")
+    .description("read tokio-console data: live from a console-subscriber, or from captures and recordings");
+  registerRecord(console, setExitCode);
+  registerServe(console, setExitCode);
+  registerWatch(console, setExitCode);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+// ---- live side: record, serve, watch ----
+
+function registerRecord(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("record")
+    .description("capture a live console-subscriber's update stream to an append-only capture file (docs/capture-format.md)")
+    .argument("[target]", "http://HOST:PORT, HOST:PORT or unix:PATH", "http://127.0.0.1:6669")
+    .option("-o, --out <file>", "capture file to create")
+    .option("-d, --duration <duration>", "stop after this long (e.g. 30s, 5m); default: until Ctrl-C")
+    .option("-t, --task <name-or-id>", "also record WatchTaskDetails (poll histograms) of this task (repeatable)", collect, [] as string[])
+    .option("--timeout <duration>", "give up if no snapshot arrives within this long", "10s")
+    .option("--force", "overwrite an existing --out file", false)
+    .option("--no-reconnect", "stop when the stream ends instead of reconnecting")
+    .action(async (target: string, options) => {
+      const { runRecordCommand } = await import("../../console/capture/run-record.ts");
+      setExitCode(await runRecordCommand(target, options));
+    });
+}
+
+function registerServe(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("serve")
+    .description("replay a capture (or a raw .grpc WatchUpdates body) as a console-subscriber gRPC server, for tokio-console or async-doctor")
+    .argument("<file>", "capture file, or <name>.watchupdates.grpc with its .meta.json")
+    .option("-l, --listen <addr>", "PORT, HOST:PORT or unix:PATH (loopback unless a host is given)", "127.0.0.1:6669")
+    .option("-s, --speed <x>", "playback speed: 2 = twice as fast, 'max' = no delays", "1")
+    .addOption(new Option("--at-end <what>", "after the last message: keep streams open, drop the connection like an exiting app, or finish with OK").choices(["hold", "close", "ok"]).default("hold"))
+    .option("--session <n>", "for captures with reconnects: which session to serve (default: the first)")
+    .addOption(new Option("--fault <kind>", "testing: inject a fault").choices(["content-type", "garbage", "silent", "unimplemented"]).hideHelp())
+    .addOption(new Option("--kill-after <n>", "testing: drop the connection after n updates").hideHelp())
+    .action(async (file: string, options) => {
+      const { runServeCommand } = await import("../../console/serve/run-serve.ts");
+      setExitCode(await runServeCommand(file, options));
+    });
+}
+
+function registerWatch(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("watch")
+    .description("live, refreshing task table of a console-subscriber (q or Ctrl-C quits)")
+    .argument("[target]", "http://HOST:PORT, HOST:PORT or unix:PATH", "http://127.0.0.1:6669")
+    .option("--timeout <duration>", "give up if no snapshot arrives within this long", "10s")
+    .addOption(new Option("--sort <column>", "sort tasks by").choices(["state", "busy", "polls", "id", "name"]).default("state"))
+    .option("--no-color", "disable colour (NO_COLOR is honoured too)")
+    .action(async (target: string, options) => {
+      const { runWatchCommand } = await import("../../console/watch/run-watch.ts");
+      setExitCode(await runWatchCommand(target, options));
+    });
+}

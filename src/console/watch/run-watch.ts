@@ -1,0 +1,125 @@
+import { decodeState, decodeUpdate } from "../protocol/decode.ts";
+import { Temporality } from "../protocol/messages.ts";
+import { parseDurationMs } from "../transport/duration.ts";
+import { LiveClient } from "../transport/live-client.ts";
+import { parseTarget } from "../transport/target.ts";
+import { renderFrame, type SortKey } from "./frame.ts";
+import { TaskTable } from "./task-rows.ts";
+
+export interface WatchCommandOptions {
+  timeout: string;
+  sort: SortKey;
+  color?: boolean;
+}
+
+const sortCycle: SortKey[] = ["state", "busy", "polls", "id", "name"];
+
+/**
+ * `console watch`: a refreshing task table. On a terminal it uses the alternate screen and raw keys
+ * (q / Ctrl-C quit, s cycles the sort); otherwise it prints one frame per update.
+ */
+export async function runWatchCommand(targetText: string, options: WatchCommandOptions): Promise<number> {
+  const target = parseTarget(targetText);
+  const timeoutMs = parseDurationMs(options.timeout, "--timeout");
+  const out = process.stdout;
+  const tty = Boolean(out.isTTY);
+  const color = options.color !== false && !process.env.NO_COLOR && tty;
+  const client = new LiveClient({ target, timeoutMs });
+  const table = new TaskTable();
+  let sort = options.sort;
+  let status = "connecting…";
+  let session = 0;
+  let temporality: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastDraw = 0;
+
+  const draw = () => {
+    timer = undefined;
+    lastDraw = Date.now();
+    const lines = renderFrame({
+      target: target.display,
+      status,
+      session,
+      updates: table.updates,
+      droppedEvents: table.droppedEvents,
+      rows: table.rows(),
+      sort,
+      width: tty ? out.columns || 120 : 160,
+      height: tty ? out.rows || 40 : 60,
+      color,
+      ...(temporality ? { temporality } : {}),
+    });
+    if (tty) out.write(`\x1b[H\x1b[2J${lines.join("\r\n")}`);
+    else out.write(`${lines.join("\n")}\n\n`);
+  };
+  // At most ten frames a second, however fast updates come.
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(draw, Math.max(0, 100 - (Date.now() - lastDraw)));
+  };
+
+  const stdin = process.stdin;
+  const onKey = (data: Buffer) => {
+    const key = data.toString("utf8");
+    if (key === "q" || key === "Q" || key === "\u0003" || key === "\u001b") client.close();
+    else if (key === "s") {
+      sort = sortCycle[(sortCycle.indexOf(sort) + 1) % sortCycle.length];
+      schedule();
+    }
+  };
+  const onSignal = () => client.close();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  if (tty) {
+    out.write("\x1b[?1049h\x1b[?25l");
+    out.on("resize", schedule);
+    if (stdin.isTTY) {
+      stdin.setRawMode(true);
+      stdin.resume();
+      stdin.on("data", onKey);
+    }
+  }
+  try {
+    for await (const event of client.events()) {
+      switch (event.type) {
+        case "connected":
+          session = event.session;
+          status = "connected";
+          break;
+        case "reset":
+          table.reset();
+          break;
+        case "update":
+          table.apply(decodeUpdate(event.bytes));
+          break;
+        case "state":
+          temporality = decodeState(event.bytes).temporality === Temporality.PAUSED ? "paused" : "live";
+          break;
+        case "disconnected":
+          status = `disconnected (${event.reason})${event.retryInMs !== undefined ? `, reconnecting in ${event.retryInMs} ms` : ""}`;
+          break;
+        default:
+          continue;
+      }
+      schedule();
+    }
+    if (timer) {
+      clearTimeout(timer);
+      draw();
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (tty) {
+      out.off("resize", schedule);
+      out.write("\x1b[?25h\x1b[?1049l");
+      if (stdin.isTTY) {
+        stdin.off("data", onKey);
+        stdin.setRawMode(false);
+        stdin.pause();
+      }
+    }
+  }
+  return 0;
+}
