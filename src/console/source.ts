@@ -15,11 +15,14 @@ export type SourceItem =
       receivedAt: number;
       update: Update;
       taskDetails?: undefined;
+      /** Set on the first update of a new connection (possibly a new app process): discard the state built so far. */
+      reset?: boolean;
     }
   | {
       receivedAt: number;
       taskDetails: TaskDetails;
       update?: undefined;
+      reset?: undefined;
     };
 
 export type SourceKind = "live" | "grpc" | "recording" | "capture";
