@@ -53,15 +53,18 @@ const dependencyPath = /(^|\/)(\.cargo\/registry|\.cargo\/git|usr\/share\/cargo\
  * one ending in a function lost its async body's `{{closure}}`.
  */
 export function repairCutName(name: string, location?: SourceLocation): { name: string; repaired: boolean } {
-  if (/ as [^<>]*(<.*>)?>$/.test(name) || name.endsWith(">")) {
-    if (/Future(<[^>]*>)?>$/.test(name)) return { name: `${name}::poll`, repaired: true };
+  const v0Style = name.includes("{closure#") || /::<[^>]*>$/.test(name) || /^<[^ ]*>$/.test(name);
+  const closure = v0Style ? "{closure#0}" : "{{closure}}";
+  if (name.startsWith("<") && name.endsWith(">")) {
+    // `<T as Future>` lost `::poll`; `<T>` (an inherent impl, v0 style) lost a method we cannot know.
+    if (/ as [\w:]*Future(<[^>]*>)?>$/.test(name)) return { name: `${name}::poll`, repaired: true };
     return { name: `${name}::…`, repaired: false };
   }
   const isDependency = location !== undefined && dependencyPath.test(location.file);
-  const last = name.split("::").pop() ?? name;
-  if (!isDependency) return { name: `${name}::{{closure}}`, repaired: true };
+  const last = (name.split("::").pop() ?? name).replace(/^<.*>$/, "");
+  if (!isDependency) return { name: `${name}::${closure}`, repaired: true };
   if (/^[A-Z]/.test(last)) return { name: `${name}::…`, repaired: false };
-  return { name: `${name}::{{closure}}`, repaired: true };
+  return { name: `${name}::${closure}`, repaired: true };
 }
 
 export function buildDumpTrees(lines: DumpLine[], inputLine: number): TaskDump {
