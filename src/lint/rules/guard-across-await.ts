@@ -138,7 +138,8 @@ function checkBoundGuard(binding: SyntaxNode, call: SyntaxNode, kind: string, co
       if (early) report(early);
       return;
     }
-    if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === name) return;
+    // Shadowing the name (`let count = *count + 1;`) does not drop the guard: it lives to the end of
+    // the block unless the new binding's initializer moves it (`let g = consume(g);`, caught below).
     if (points.length > 0) {
       report(points[0]!);
       return;
