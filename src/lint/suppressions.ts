@@ -4,8 +4,8 @@ import { walkTree } from "../rust/syntax.ts";
 const allowComment = /async-doctor:\s*allow\(([^)]*)\)/;
 
 /**
- * `// async-doctor: allow(rule-id[, other-id]) reason` silences those rules on its own line and on
- * the line after it (so it can sit above the statement). Returns line → allowed ids.
+ * `// async-doctor: allow(rule-id[, other-id]) reason` silences those rules on its own line, and, when
+ * the comment stands alone on its line, on the line after it. Returns line → allowed ids.
  */
 export function collectAllows(model: FileModel): Record<number, string[]> {
   const allows: Record<number, string[]> = {};
@@ -17,7 +17,9 @@ export function collectAllows(model: FileModel): Record<number, string[]> {
         const ids = match[1]!.split(",").map((id) => id.trim()).filter(Boolean);
         const line = model.source.position(node.startIndex).line;
         const endLine = model.source.position(node.endIndex).line;
-        for (const target of [line, endLine + 1]) allows[target] = [...(allows[target] ?? []), ...ids];
+        // A comment alone on its line covers the next line; one after code covers only its own line.
+        const standalone = model.source.lineText(line).slice(0, model.source.position(node.startIndex).column - 1).trim() === "";
+        for (const target of standalone ? [line, endLine + 1] : [line]) allows[target] = [...(allows[target] ?? []), ...ids];
       }
       return false;
     }
