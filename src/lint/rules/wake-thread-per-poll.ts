@@ -4,7 +4,17 @@ import { enclosingPollFunction } from "./poll-methods.ts";
 
 const spawnPaths = /(^|::)(thread::spawn|spawn_blocking|tokio::spawn|task::spawn|spawn)$/;
 
-/** A spawn guarded by the future's own state (`if self.handle.is_none() { … }`) runs once, not per poll. */
+/** Assigns or fills one of the future's fields: `self.handle = …`, `self.timer.insert(…)`. */
+const setsOwnState = /\bself\.[\w.]+\s*=[^=]|\bself\.[\w.]+\.(insert|replace|get_or_insert(_with)?)\s*\(/;
+/** A condition that lets only the first caller through: `!self.started.swap(true, …)`, `compare_exchange(false, true, …)`. */
+const onceCondition = /\.swap\(\s*true\b|\.compare_exchange(_weak)?\(\s*false\s*,\s*true\b/;
+
+/**
+ * A spawn guarded by the future's own state runs once, not per poll: `if self.handle.is_none() {
+ * self.handle = Some(spawn(…)) }`, `if !self.started { self.started = true; … }`, or an atomic flag
+ * swapped in the condition. A condition that only reads state (`if !self.done.load(…)`) is no guard:
+ * it holds on every poll until the work is done.
+ */
 function guardedOnce(call: SyntaxNode, fn: SyntaxNode, context: FileCheckContext): boolean {
   const { model } = context;
   for (const ancestor of model.ancestors(call)) {
@@ -12,7 +22,11 @@ function guardedOnce(call: SyntaxNode, fn: SyntaxNode, context: FileCheckContext
     if (ancestor.type === "if_expression") {
       const condition = ancestor.childForFieldName("condition")?.text ?? "";
       const consequence = ancestor.childForFieldName("consequence")?.text ?? "";
-      if (/\bself\b/.test(condition) && (/\bself\.[\w.]+\s*=[^=]/.test(consequence) || /is_none\(\)|!\s*self\./.test(condition))) return true;
+      if (/\bself\b/.test(condition) && (setsOwnState.test(consequence) || onceCondition.test(condition))) return true;
+    }
+    if (ancestor.type === "call_expression" && /\.(get_or_insert_with|get_or_init|call_once)$/.test(ancestor.childForFieldName("function")?.text ?? "")) {
+      // `self.worker.get_or_insert_with(|| spawn(…))`: the closure runs only while the slot is empty.
+      return true;
     }
     if (ancestor.type === "match_arm" && /\bself\.[\w.]+\s*=[^=]/.test(ancestor.text)) return true;
   }
