@@ -264,6 +264,19 @@ export function parseLog(text: string): ParsedLog {
       continue;
     }
 
+    // ---- anyhow's `Caused by:` list (its numbered lines are not frames) ----
+    if (pendingError && !bt) {
+      if (line === "Caused by:") {
+        pendingError.inCauses = true;
+        continue;
+      }
+      if (pendingError.inCauses && /^\s+(\d+: )?\S/.test(line)) {
+        pendingError.message.push(`caused by: ${line.trim().replace(/^\d+: /, "")}`);
+        continue;
+      }
+      if (line.trim() === "") continue;
+    }
+
     // ---- frames ----
     const trimmedStart = line.trimStart();
     const firstChar = trimmedStart.charCodeAt(0);
@@ -366,11 +379,7 @@ export function parseLog(text: string): ParsedLog {
       pendingError = { message: [line.slice(7)], line: lineNo, inCauses: false };
       continue;
     }
-    if (pendingError) {
-      if (line === "Caused by:") pendingError.inCauses = true;
-      else if (pendingError.inCauses && /^\s+(\d+: )?\S/.test(line)) pendingError.message.push(line.trim().replace(/^\d+: /, "caused by: "));
-      else if (line.trim() !== "") pendingError = undefined;
-    }
+    if (pendingError && line.trim() !== "") pendingError = undefined;
   }
   finishMessage();
   finishDump();
