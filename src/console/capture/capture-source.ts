@@ -13,6 +13,7 @@ export type CaptureSourceItem = SourceItem & { session: number; reset?: true };
 
 export interface CaptureSource extends ConsoleSource {
   [Symbol.asyncIterator](): AsyncIterator<CaptureSourceItem>;
+  close(): Promise<void>;
 }
 
 export function isCaptureFile(head: Uint8Array): boolean {

@@ -14,6 +14,7 @@ export type LiveSourceItem = SourceItem & { session: number; reset?: true };
 
 export interface LiveSource extends ConsoleSource {
   [Symbol.asyncIterator](): AsyncIterator<LiveSourceItem>;
+  close(): Promise<void>;
   watchTaskDetails(task: bigint): void;
   /** Whether the server has WatchState (undefined until known). */
   readonly hasWatchState: boolean | undefined;

@@ -69,3 +69,31 @@ describe("capture files", () => {
     await expect(collect(readCapture(corrupt))).rejects.toThrow(/z\.adcap:2/);
   });
 });
+
+describe("capture files as a ConsoleSource", () => {
+  it("decodes updates and details, and marks the first update of a later session as a reset", async () => {
+    const { openCaptureSource, isCaptureFile } = await import("../../../src/console/capture/capture-source.ts");
+    const { fixtureMessages, kitchenSink } = await import("./support.ts");
+    const { sharedFixture } = await import("../../support/shared.ts");
+    const updates = fixtureMessages(kitchenSink());
+    const details = fixtureMessages(sharedFixture("console", "kitchen-sink.taskdetails.blocker.grpc"));
+    const file = tempFile("two-sessions.adcap");
+    const w = CaptureWriter.create(file, { target: "http://127.0.0.1:6669" });
+    w.event("connected", 1);
+    w.message("WatchUpdates", 1, updates[0]);
+    w.message("WatchUpdates", 1, updates[1]);
+    w.message("WatchTaskDetails", 1, details[0], "9");
+    w.event("ended", 1, "the connection closed");
+    w.event("connected", 2);
+    w.message("WatchUpdates", 2, updates[0]);
+    w.close();
+    expect(isCaptureFile(fs.readFileSync(file).subarray(0, 64))).toBe(true);
+    expect(isCaptureFile(Buffer.from('{"v":1}\n'))).toBe(false);
+    const source = await openCaptureSource(file);
+    expect(source.kind).toBe("capture");
+    const items = await collect(source);
+    expect(items.map((i) => (i.update ? "u" : "d") + i.session + (i.reset ? "R" : ""))).toEqual(["u1", "u1", "d1", "u2R"]);
+    expect(items[2].taskDetails?.taskId).toBe(9n);
+    expect(items[3].receivedAt).toBeGreaterThanOrEqual(items[0].receivedAt);
+  });
+});

@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { loadReplaySource } from "../../../src/console/serve/replay-source.ts";
 import { startReplayServer, type ReplayServer, type ReplayServerOptions } from "../../../src/console/serve/replay-server.ts";
-import { sharedFixture } from "../../support/shared.ts";
+import { projectRoot, sharedFixture } from "../../support/shared.ts";
 
 export const kitchenSink = () => sharedFixture("console", "kitchen-sink.watchupdates.grpc");
 
@@ -83,4 +84,58 @@ export async function withDeadline<T>(ms: number, what: string, fn: () => Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+
+export const cliPath = path.join(projectRoot, "bin", "async-doctor.js");
+
+export interface CliChild {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `node bin/async-doctor.js ARGS` with output collected. */
+export function startCli(args: string[], options: { stdinPipe?: boolean } = {}): CliChild {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: projectRoot,
+    stdio: [options.stdinPipe ? "pipe" : "ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs the CLI to completion (bounded). */
+export async function runCli(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const c = startCli(args);
+  const timer = setTimeout(() => c.child.kill("SIGKILL"), ms);
+  const code = await c.exited;
+  clearTimeout(timer);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+/** Waits (bounded) until `check` is true, polling. */
+export async function waitFor(what: string, check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Starts `console serve` as a child process and waits for its "serving … at ADDRESS" line. */
+export async function serveChild(args: string[]): Promise<CliChild & { address: string }> {
+  const c = startCli(["console", "serve", ...args]);
+  let exitedEarly = false;
+  void c.exited.then(() => (exitedEarly = true));
+  await waitFor("console serve to listen", () => exitedEarly || / at (\S+) \(speed/.test(c.stderr()), 30_000);
+  const match = / at (\S+) \(speed/.exec(c.stderr());
+  if (!match) throw new Error(`console serve did not start: ${c.stderr()}`);
+  return { ...c, address: match[1] };
 }

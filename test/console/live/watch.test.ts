@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeUpdate } from "../../../src/console/protocol/decode.ts";
+import { renderFrame, sortRows } from "../../../src/console/watch/frame.ts";
+import { TaskTable } from "../../../src/console/watch/task-rows.ts";
+import { projectRoot } from "../../support/shared.ts";
+import { cliPath, fixtureMessages, kitchenSink, serveChild, waitFor, type CliChild } from "./support.ts";
+
+function kitchenSinkTable(): TaskTable {
+  const table = new TaskTable();
+  for (const m of fixtureMessages(kitchenSink())) table.apply(decodeUpdate(m));
+  return table;
+}
+
+describe("console watch frame", () => {
+  it("computes task states at the app's clock and sorts running, scheduled, idle, done", () => {
+    const rows = sortRows(kitchenSinkTable().rows(), "state");
+    const states = rows.map((r) => r.state);
+    expect(states.indexOf("running")).toBe(0);
+    expect(states.lastIndexOf("running")).toBeLessThan(states.indexOf("idle"));
+    expect(states.lastIndexOf("idle")).toBeLessThan(states.indexOf("done"));
+    // kitchen-sink.md: the two worker threads never end their one poll; lost-waker stays idle, never completes
+    const workers = rows.filter((r) => r.kind === "blocking" && r.state === "running");
+    expect(workers).toHaveLength(2);
+    expect(workers.every((w) => w.polls === 1)).toBe(true);
+    const lost = rows.find((r) => r.name === "lost-waker")!;
+    expect(lost).toMatchObject({ state: "idle", liveWakers: 0, polls: 1 });
+    const blocker = rows.find((r) => r.name === "blocker")!;
+    expect(blocker.state).toBe("done");
+    expect(blocker.busyNs).toBeGreaterThan(0.9e9); // three 300 ms blocking polls
+  });
+
+  it("fits the terminal: width, height, and a count of hidden rows", () => {
+    const table = kitchenSinkTable();
+    const lines = renderFrame({
+      target: "http://127.0.0.1:6669",
+      status: "connected",
+      session: 2,
+      updates: table.updates,
+      droppedEvents: 0,
+      rows: table.rows(),
+      sort: "state",
+      width: 100,
+      height: 20,
+      color: false,
+    });
+    expect(lines).toHaveLength(20);
+    expect(lines.every((l) => l.length <= 100)).toBe(true);
+    expect(lines[0]).toContain("(session 2)");
+    expect(lines[1]).toMatch(/^tasks 212: 2 running, 0 scheduled, 2 idle, 208 done\s+updates 13/);
+    expect(lines[2]).toMatch(/^ID\s+STATE\s+NAME/);
+    expect(lines[3]).toMatch(/running/);
+    expect(lines.at(-1)).toMatch(/… 196 more\s+q quit/);
+  });
+
+  it("warns when the app dropped events", () => {
+    const lines = renderFrame({ target: "t", status: "connected", session: 1, updates: 3, droppedEvents: 17, rows: [], sort: "busy", width: 200, height: 10, color: false });
+    expect(lines[1]).toMatch(/dropped events 17: counts are incomplete/);
+  });
+});
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+describe.skipIf(!hasScript)("console watch in a pseudo-terminal", () => {
+  const children: CliChild[] = [];
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      c.child.kill("SIGKILL");
+      await c.exited;
+    }
+  });
+
+  it("draws the table on the alternate screen and quits on q with exit 0", async () => {
+    const server = await serveChild([kitchenSink(), "--listen", "127.0.0.1:0", "--speed", "max"]);
+    children.push(server);
+    const command = `stty cols 150 rows 30; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} console watch ${server.address}`;
+    const watch = spawn("script", ["-qfec", command, "/dev/null"], { cwd: projectRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let out = "";
+    watch.stdout.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => watch.on("close", resolve));
+    try {
+      await waitFor("the table with the blocker task", () => out.includes("blocker") && out.includes("q quit"), 20_000);
+      watch.stdin.write("q");
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("no exit"), 10_000))]);
+      expect(code).toBe(0);
+    } finally {
+      watch.kill("SIGKILL");
+    }
+    expect(out).toContain("\x1b[?1049h"); // alternate screen on …
+    expect(out).toContain("\x1b[?1049l"); // … and restored
+    expect(out).toMatch(/tasks 212: 2 running/);
+  });
+});
