@@ -72,8 +72,16 @@ function isTaskPoll(f: Frame): boolean {
   return /tokio::runtime::task::core::Core<.*>::poll|tokio::runtime::task::harness::|^\{closure#0\}<.*\{async_block_env#0\}|^poll<.*\{async_block_env#0\}/.test(f.demangled) ||
     (f.location !== undefined && /[\\/]tokio-[^\\/]+[\\/](tokio[\\/])?src[\\/]runtime[\\/]task[\\/]core\.rs$/.test(f.location.file));
 }
-function isIteratorOrCall(f: Frame | undefined): boolean {
-  return f !== undefined && /^(core::iter::|<core::iter::|core::ops::function::|<core::slice::iter|<&.*FnMut|<&.*Fn<)/.test(f.demangled);
+/**
+ * An async body is polled by another async body, a future adapter or the runtime; a closure is called by
+ * plain code (iterators, `FnOnce::call_once`, thread start). With nothing outside (a short trace ends
+ * before `__rust_begin_short_backtrace`), it is a thread's closure.
+ */
+function isPolledBy(outer: Frame | undefined): boolean {
+  if (!outer) return false;
+  if (outer.class === "glue" || outer.class === "runtime") return true;
+  if (outer.class === "user" || outer.class === "dependency") return nameShape(outer.demangled).closures.length > 0 || /::poll$|block_on/.test(outer.demangled);
+  return false;
 }
 
 export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicAnalysis {
@@ -105,7 +113,7 @@ export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicA
     else if (isPinPoll(outer)) kind = /^<.* as .*>::\w+$/.test(base) || /^<.* as .*>$/.test(base) ? "trait method through a boxed future" : "boxed future";
     else if (dwarf && shape.base === "") kind = dwarf[1] === "async_fn" ? "async fn" : dwarf[1] === "async_block" ? "async block" : "closure";
     else if (enclosing) kind = enclosing.kind === "fn" ? "closure" : enclosing.kind;
-    else if (shape.closures.length === 1) kind = isIteratorOrCall(outer) ? "closure" : "async fn";
+    else if (shape.closures.length === 1) kind = isPolledBy(outer) ? "async fn" : "closure";
     else kind = "async block or closure";
 
     const link: ChainLink = { kind, name: base || "{unnamed}", description: "", frame: i };

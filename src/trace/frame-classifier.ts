@@ -156,6 +156,8 @@ export function classifyFrames(frames: Frame[], extraUserCrates: Iterable<string
     f.class = classifyName(f.demangled, f.location, userCrates);
     // A user closure located in a dependency's macro (select!) is still user code.
     if (f.class === "dependency" && crateOf(f.demangled) !== undefined && userCrates.has(crateOf(f.demangled)!)) f.class = "user";
+    // line-tables-only names have no path: a `{closure#0}` polled inside select.rs is the user's branch.
+    if (f.class === "dependency" && /^\{closure#\d+\}/.test(f.demangled) && f.location && /[\\/]macros[\\/]select\.rs$/.test(f.location.file)) f.class = "user";
     f.folded = isFoldedClass(f.class);
   }
 }
