@@ -110,14 +110,16 @@ export class TopicRouter {
 
   /** All matching topics, best first. Whole keyword or synonym phrases found in the query add weight. */
   score(query: string): RouteAlternative[] {
-    const phrase = ` ${normalisePhrase(query)} `;
+    const words = new Set(normalisePhrase(query).split(" ").map((word) => normaliseTerm(word) ?? word));
     const results = this.search.search(query);
     const scored = results.map((result) => {
       const topic = this.byId.get(result.id as string)!;
+      // A multi-word keyword or synonym whose every word occurs in the question (in any order, other
+      // words in between) is strong evidence; minisearch scores words independently and misses it.
       let bonus = 1;
       for (const candidate of [...topic.keywords, ...topic.synonyms]) {
-        const needle = normalisePhrase(candidate);
-        if (needle.includes(" ") && phrase.includes(` ${needle} `)) bonus += 0.5;
+        const needle = normalisePhrase(candidate).split(" ");
+        if (needle.length > 1 && needle.every((word) => words.has(normaliseTerm(word) ?? word))) bonus += 1;
       }
       return { id: topic.id, title: topic.title, score: Math.round(result.score * bonus * 100) / 100 };
     });
