@@ -58,8 +58,17 @@ const selectFile = /[\\/](macros[\\/]select\.rs|async_await[\\/]select_mod\.rs|s
 const dwarfKind = /^\{(async_fn|async_block|closure)#\d+\}$/;
 
 function stripTurbofish(name: string): string {
-  const parts = splitPath(name).filter((p) => !/^<.*>$/.test(p) || p.includes(" as "));
-  return parts.map((p) => (p.startsWith("<") && p.includes(" as ") ? p : p.replace(/<.*>$/, ""))).join("::");
+  const parts = splitPath(name);
+  return parts
+    .map((p, i) => {
+      if (p.startsWith("<") && p.includes(" as ")) return p;
+      // v0 prints inherent impls as `<std_only::Parser>`: keep the type, drop the brackets.
+      if (i === 0 && /^<[^<>]*>$/.test(p)) return p.slice(1, -1);
+      if (i === 0 && p.startsWith("<") && p.endsWith(">")) return p.slice(1, -1).replace(/<.*>$/, "");
+      return p.replace(/<.*>$/, "");
+    })
+    .filter((p) => p !== "")
+    .join("::");
 }
 
 function isPinPoll(f: Frame | undefined): boolean {
@@ -113,7 +122,8 @@ export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicA
     else if (isPinPoll(outer)) kind = /^<.* as .*>::\w+$/.test(base) || /^<.* as .*>$/.test(base) ? "trait method through a boxed future" : "boxed future";
     else if (dwarf && shape.base === "") kind = dwarf[1] === "async_fn" ? "async fn" : dwarf[1] === "async_block" ? "async block" : "closure";
     else if (enclosing) kind = enclosing.kind === "fn" ? "closure" : enclosing.kind;
-    else if (shape.closures.length === 1) kind = isPolledBy(outer) ? "async fn" : "closure";
+    // async-backtrace only prints framed futures: every frame is polled.
+    else if (shape.closures.length === 1) kind = report.backtrace?.style === "async-backtrace" || isPolledBy(outer) ? "async fn" : "closure";
     else kind = "async block or closure";
 
     const link: ChainLink = { kind, name: base || "{unnamed}", description: "", frame: i };

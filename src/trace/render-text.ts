@@ -19,9 +19,18 @@ const classLabel: Record<FrameClass, string> = {
   unknown: "unresolved",
 };
 
+/** Shortens toolchain and registry paths: `/rustc/<hash>/library/core/…` → `<rust>/core/…`, `…/tokio-1.53.1/…` stays from the crate folder. */
+export function shortPath(file: string): string {
+  const rustc = /^\/rustc\/[0-9a-f]+\/library\/(.*)$/.exec(file);
+  if (rustc) return `<rust>/${rustc[1]}`;
+  const registry = /[\\/](?:\.cargo[\\/]registry[\\/]src[\\/][^\\/]+|usr[\\/]share[\\/]cargo[\\/]registry|\.cargo[\\/]git[\\/]checkouts)[\\/](.*)$/.exec(file);
+  if (registry) return registry[1];
+  return file;
+}
+
 function loc(l?: SourceLocation | { file?: string; line?: number; column?: number }): string {
   if (!l || !l.file) return "";
-  return `${l.file}${l.line !== undefined ? `:${l.line}` : ""}${l.column !== undefined ? `:${l.column}` : ""}`;
+  return `${shortPath(l.file)}${l.line !== undefined ? `:${l.line}` : ""}${l.column !== undefined ? `:${l.column}` : ""}`;
 }
 
 function foldLabel(frames: Frame[]): string {
@@ -88,17 +97,19 @@ export function renderText(result: TraceResult, options: TextOptions): string {
     for (const g of dump.groups) {
       out.push(`   ${c.bold(g.summary)}${g.taskIds.length > 0 ? c.dim(`  (task${g.taskIds.length === 1 ? "" : "s"} ${g.taskIds.join(", ")})`) : ""}`);
       let folded = 0;
-      g.chain.forEach((link, depth) => {
+      let depth = 0;
+      g.chain.forEach((link) => {
         const hidden = !options.full && link.class !== "user" && link.class !== "dependency";
         if (hidden) {
           folded++;
           return;
         }
-        const indent = "   ".repeat(Math.min(depth, 12));
+        const indent = "  ".repeat(Math.min(depth, 16));
         const fold = folded > 0 ? c.dim(`⋯${folded} `) : "";
         folded = 0;
         const name = link.class === "user" ? c.cyan(link.name) : c.dim(link.name);
         out.push(`      ${indent}${depth === 0 ? "╼" : "└╼"} ${fold}${name}${link.file ? `  ${c.dim(loc(link))}` : ""}`);
+        depth++;
       });
     }
     out.push("");
