@@ -23,6 +23,8 @@ export interface ReplaySource {
 export interface LoadOptions {
   /** For captures with reconnects: which session (1-based) to serve. Default: the first with updates. */
   session?: number;
+  /** For recordings: the interval of the synthesised updates (app clock), default 1000 ms like a subscriber. */
+  recordingIntervalMs?: number;
 }
 
 /**
@@ -33,11 +35,7 @@ export async function loadReplaySource(file: string, options: LoadOptions = {}):
   if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
   if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a directory; give a capture file or a .grpc stream`);
   if (isCaptureFile(file)) return loadCapture(file, options);
-  if (looksLikeConsoleRecording(file)) {
-    throw new UsageError(
-      `${file} is a console-subscriber recording (recording_path); serving recordings is not supported yet: record a capture with 'async-doctor console record' instead`,
-    );
-  }
+  if (looksLikeConsoleRecording(file)) return loadRecording(file, options);
   if (file.endsWith(".grpc")) return loadRawGrpc(file);
   throw new UsageError(`${file}: not a capture file or a raw .grpc WatchUpdates stream`);
 }
@@ -76,6 +74,32 @@ async function loadCapture(file: string, options: LoadOptions): Promise<ReplaySo
     updates: shift(entry.updates),
     taskDetails: details,
     ...(entry.state.length > 0 ? { state: shiftToFirst(entry.state) } : {}),
+  };
+}
+
+/**
+ * A console-subscriber recording (recording_path JSON Lines), turned into Updates by the recording
+ * aggregator and re-encoded, so tokio-console can browse a recorded run. Recordings lack locations,
+ * resources, async ops and histograms (see RECORDING_LIMITATIONS): the replay lacks them too.
+ */
+async function loadRecording(file: string, options: LoadOptions): Promise<ReplaySource> {
+  const { openRecordingSource } = await import("../recording/recording-source.ts");
+  const { encodeUpdate } = await import("../protocol/encode.ts");
+  const source = openRecordingSource(file, { intervalMs: options.recordingIntervalMs ?? 1000 });
+  const updates: ReplayMessage[] = [];
+  let origin: number | undefined;
+  for await (const item of source) {
+    if (!item.update) continue;
+    const now = item.update.now;
+    const atMs = now ? now.seconds * 1000 + now.nanos / 1e6 : updates.length * 1000;
+    origin ??= atMs;
+    updates.push({ atMs: Math.max(0, atMs - origin), bytes: encodeUpdate(item.update) });
+  }
+  if (updates.length === 0) throw new UsageError(`${file}: the recording holds no events`);
+  return {
+    description: `${path.basename(file)} (console-subscriber recording as ${updates.length} synthesised updates; no locations, resources or histograms)`,
+    updates,
+    taskDetails: new Map(),
   };
 }
 

@@ -7,6 +7,7 @@ import { loadReplaySource } from "../../../src/console/serve/replay-source.ts";
 import { startReplayServer, type ReplayServer } from "../../../src/console/serve/replay-server.ts";
 import { LiveClient, type LiveEvent } from "../../../src/console/transport/live-client.ts";
 import { parseTarget } from "../../../src/console/transport/target.ts";
+import { TaskTable } from "../../../src/console/watch/task-rows.ts";
 import { sharedFixture } from "../../support/shared.ts";
 import { fixtureMessages, kitchenSink, serveInProcess, silentTcpServer, tempDir, withDeadline, writeGrpcFile } from "./support.ts";
 
@@ -164,6 +165,19 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
     const c = client(server.address);
     const events = await eventsUntil(c, (e) => e.type === "state");
     expect(events.at(-1)).toMatchObject({ type: "state" });
+  });
+
+  it("serves a console-subscriber recording as synthesised updates", async () => {
+    const server = await serve(sharedFixture("console", "kitchen-sink.recording.jsonl"));
+    const table = new TaskTable();
+    const c = client(server.address, { watchState: false });
+    await eventsUntil(c, (e) => {
+      if (e.type === "update") table.apply(decodeUpdate(e.bytes));
+      return table.rows().length === 212 && table.rows().find((r) => r.name === "blocker")?.state === "done";
+    });
+    const rows = table.rows();
+    expect(rows).toHaveLength(212);
+    expect(rows.find((r) => r.name === "blocker")).toMatchObject({ state: "done", polls: 4 });
   });
 
   it("connects over a Unix socket", async () => {
