@@ -13,6 +13,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
   registerRecord(console, setExitCode);
   registerServe(console, setExitCode);
   registerWatch(console, setExitCode);
+  registerCheck(console, setExitCode);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -66,5 +67,24 @@ function registerWatch(console: Command, setExitCode: SetExitCode): void {
     .action(async (target: string, options) => {
       const { runWatchCommand } = await import("../../console/watch/run-watch.ts");
       setExitCode(await runWatchCommand(target, options));
+    });
+}
+
+// ---- runtime diagnoses: check ----
+
+function registerCheck(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("check")
+    .description("diagnose runtime problems (lost wakers, blocking polls, spins, starvation, leaks, lock contention) in console data")
+    .argument("[target]", "recording (.jsonl), capture, raw .grpc body, or http://HOST:PORT | HOST:PORT | unix:PATH", "http://127.0.0.1:6669")
+    .option("-d, --duration <duration>", "live targets: watch this long before diagnosing", "10s")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--fail-on <level>", "exit 1 when a diagnosis is at or above this severity").choices(["error", "warning", "never"]).default("warning"))
+    .option("-A, --allow <rule>", "do not run this rule (repeatable)", collect, [] as string[])
+    .option("--set <rule.threshold=value>", "change a threshold, e.g. blocking-poll.threshold=50ms (repeatable)", collect, [] as string[])
+    .option("--recording-interval <duration>", "recordings: spacing of the rebuilt updates", "100ms")
+    .action(async (target: string, options) => {
+      const { runCheckCommand } = await import("../../console/diagnose/run-check.ts");
+      setExitCode(await runCheckCommand(target, options));
     });
 }
