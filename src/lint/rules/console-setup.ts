@@ -54,8 +54,14 @@ async function checkCrate(context: CrateCheckContext): Promise<void> {
   const manifestPath = path.join(root, "Cargo.toml");
   const manifest = await readToml(manifestPath);
   if (!manifest) return;
-  const deps = { ...((manifest.data.dependencies ?? {}) as Table) };
-  if (!("console-subscriber" in deps) && !("console_subscriber" in deps)) return;
+  const hasConsole = (deps: unknown) => typeof deps === "object" && deps !== null && ("console-subscriber" in deps || "console_subscriber" in deps);
+  // `[target.'cfg(tokio_unstable)'.dependencies]` is a common opt-in: console-subscriber is only built
+  // when the flag is set (`RUSTFLAGS="--cfg tokio_unstable" cargo run`), so the flag is not missing.
+  const targets = Object.entries((manifest.data.target ?? {}) as Table);
+  const inTargets = targets.filter(([, table]) => hasConsole((table as Table | undefined)?.dependencies));
+  const direct = hasConsole(manifest.data.dependencies);
+  if (!direct && inTargets.length === 0) return;
+  const gatedOnFlag = !direct && inTargets.every(([cfg]) => /\btokio_unstable\b/.test(cfg));
   let workspace: Table | undefined;
   for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const candidate = await readToml(path.join(dir, "Cargo.toml"));
@@ -65,7 +71,7 @@ async function checkCrate(context: CrateCheckContext): Promise<void> {
     }
   }
   const problems: string[] = [];
-  if (!(await rustflagsHaveTokioUnstable(root)) && !/tokio_unstable/.test(process.env.RUSTFLAGS ?? "")) {
+  if (!gatedOnFlag && !(await rustflagsHaveTokioUnstable(root)) && !/tokio_unstable/.test(process.env.RUSTFLAGS ?? "")) {
     problems.push("tokio is not built with `--cfg tokio_unstable` (no `.cargo/config.toml` with `rustflags = [\"--cfg\", \"tokio_unstable\"]` above the crate), so it emits no task instrumentation");
   }
   const features = tokioFeatures(manifest.data, workspace);
