@@ -4,7 +4,8 @@ import { parseDurationMs } from "../transport/duration.ts";
 import { LiveClient } from "../transport/live-client.ts";
 import { parseTarget } from "../transport/target.ts";
 import { renderFrame, type SortKey } from "./frame.ts";
-import { TaskTable } from "./task-rows.ts";
+import { ConsoleState } from "../model/console-state.ts";
+import { taskRows } from "./task-rows.ts";
 
 export interface WatchCommandOptions {
   timeout: string;
@@ -25,7 +26,7 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
   const tty = Boolean(out.isTTY);
   const color = options.color !== false && !process.env.NO_COLOR && tty;
   const client = new LiveClient({ target, timeoutMs });
-  const table = new TaskTable();
+  const table = new ConsoleState();
   let sort = options.sort;
   let status = "connecting…";
   let session = 0;
@@ -41,8 +42,8 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
       status,
       session,
       updates: table.updates,
-      droppedEvents: table.droppedEvents,
-      rows: table.rows(),
+      droppedEvents: table.droppedEventsTotal,
+      rows: taskRows(table),
       sort,
       width: tty ? out.columns || 120 : 160,
       height: tty ? out.rows || 40 : 60,
@@ -90,7 +91,7 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
           table.reset();
           break;
         case "update":
-          table.apply(decodeUpdate(event.bytes));
+          table.applyUpdate(decodeUpdate(event.bytes));
           break;
         case "state":
           temporality = decodeState(event.bytes).temporality === Temporality.PAUSED ? "paused" : "live";

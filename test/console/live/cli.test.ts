@@ -6,7 +6,8 @@ import type { CaptureMessage } from "../../../src/console/capture/format.ts";
 import { openCaptureSource } from "../../../src/console/capture/capture-source.ts";
 import { decodeUpdate } from "../../../src/console/protocol/decode.ts";
 import { openLiveSource, type LiveSourceItem } from "../../../src/console/transport/live-source.ts";
-import { TaskTable } from "../../../src/console/watch/task-rows.ts";
+import { ConsoleState } from "../../../src/console/model/console-state.ts";
+import { taskRows } from "../../../src/console/watch/task-rows.ts";
 import { fixtureMessages, freePort, kitchenSink, runCli, serveChild, startCli, tempDir, waitFor, withDeadline, type CliChild } from "./support.ts";
 
 const children: CliChild[] = [];
@@ -45,16 +46,16 @@ describe("console serve + live source: the app is killed mid-stream and restarts
     const port = await freePort();
     let server = await serve([kitchenSink(), "--listen", `127.0.0.1:${port}`, "--speed", "4"]);
     const source = await openLiveSource(`127.0.0.1:${port}`, { connectTimeoutMs: 5000 });
-    const table = new TaskTable();
-    const reference = new TaskTable();
-    for (const m of expected) reference.apply(decodeUpdate(m));
+    const table = new ConsoleState();
+    const reference = new ConsoleState();
+    for (const m of expected) reference.applyUpdate(decodeUpdate(m));
 
     const items = await withDeadline(40_000, "reconnect", async () => {
       const seen: LiveSourceItem[] = [];
       for await (const item of source) {
         seen.push(item);
         if (item.reset) table.reset();
-        if (item.update) table.apply(item.update);
+        if (item.update) table.applyUpdate(item.update);
         const updates = seen.filter((i) => i.update);
         if (updates.length === 3 && !seen.some((i) => i.reset)) {
           await killed(server); // the app dies mid-stream …
@@ -70,9 +71,9 @@ describe("console serve + live source: the app is killed mid-stream and restarts
     expect(items[resetAt]).toMatchObject({ session: 2 });
     expect(items[resetAt].update?.now).toEqual(decodeUpdate(expected[0]).now);
     // the state after the reset equals a clean pass over the stream
-    const key = (t: TaskTable) => t.rows().map((r) => `${r.id}:${r.state}:${r.polls}`).sort();
+    const key = (t: ConsoleState) => taskRows(t).map((r) => `${r.id}:${r.state}:${r.polls}`).sort();
     expect(key(table)).toEqual(key(reference));
-    expect(table.rows().length).toBeGreaterThan(200);
+    expect(taskRows(table).length).toBeGreaterThan(200);
   });
 });
 

@@ -7,7 +7,8 @@ import { loadReplaySource } from "../../../src/console/serve/replay-source.ts";
 import { startReplayServer, type ReplayServer } from "../../../src/console/serve/replay-server.ts";
 import { LiveClient, type LiveEvent } from "../../../src/console/transport/live-client.ts";
 import { parseTarget } from "../../../src/console/transport/target.ts";
-import { TaskTable } from "../../../src/console/watch/task-rows.ts";
+import { ConsoleState } from "../../../src/console/model/console-state.ts";
+import { taskRows } from "../../../src/console/watch/task-rows.ts";
 import { sharedFixture } from "../../support/shared.ts";
 import { fixtureMessages, kitchenSink, serveInProcess, silentTcpServer, tempDir, withDeadline, writeGrpcFile } from "./support.ts";
 
@@ -169,13 +170,13 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
 
   it("serves a console-subscriber recording as synthesised updates", async () => {
     const server = await serve(sharedFixture("console", "kitchen-sink.recording.jsonl"));
-    const table = new TaskTable();
+    const table = new ConsoleState();
     const c = client(server.address, { watchState: false });
     await eventsUntil(c, (e) => {
-      if (e.type === "update") table.apply(decodeUpdate(e.bytes));
-      return table.rows().length === 212 && table.rows().find((r) => r.name === "blocker")?.state === "done";
+      if (e.type === "update") table.applyUpdate(decodeUpdate(e.bytes));
+      return taskRows(table).length === 212 && taskRows(table).find((r) => r.name === "blocker")?.state === "done";
     });
-    const rows = table.rows();
+    const rows = taskRows(table);
     expect(rows).toHaveLength(212);
     expect(rows.find((r) => r.name === "blocker")).toMatchObject({ state: "done", polls: 4 });
   });

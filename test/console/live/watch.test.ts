@@ -2,19 +2,20 @@ import { spawn, spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeUpdate } from "../../../src/console/protocol/decode.ts";
 import { renderFrame, sortRows } from "../../../src/console/watch/frame.ts";
-import { TaskTable } from "../../../src/console/watch/task-rows.ts";
+import { ConsoleState } from "../../../src/console/model/console-state.ts";
+import { taskRows } from "../../../src/console/watch/task-rows.ts";
 import { projectRoot } from "../../support/shared.ts";
 import { cliPath, fixtureMessages, kitchenSink, serveChild, waitFor, type CliChild } from "./support.ts";
 
-function kitchenSinkTable(): TaskTable {
-  const table = new TaskTable();
-  for (const m of fixtureMessages(kitchenSink())) table.apply(decodeUpdate(m));
+function kitchenSinkTable(): ConsoleState {
+  const table = new ConsoleState();
+  for (const m of fixtureMessages(kitchenSink())) table.applyUpdate(decodeUpdate(m));
   return table;
 }
 
 describe("console watch frame", () => {
   it("computes task states at the app's clock and sorts running, scheduled, idle, done", () => {
-    const rows = sortRows(kitchenSinkTable().rows(), "state");
+    const rows = sortRows(taskRows(kitchenSinkTable()), "state");
     const states = rows.map((r) => r.state);
     expect(states.indexOf("running")).toBe(0);
     expect(states.lastIndexOf("running")).toBeLessThan(states.indexOf("idle"));
@@ -38,7 +39,7 @@ describe("console watch frame", () => {
       session: 2,
       updates: table.updates,
       droppedEvents: 0,
-      rows: table.rows(),
+      rows: taskRows(table),
       sort: "state",
       width: 100,
       height: 20,
