@@ -10,6 +10,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
   const console = program
     .command("console")
     .description("read tokio-console data: live from a console-subscriber, or from captures and recordings");
+  registerSnapshot(console, setExitCode);
   registerRecord(console, setExitCode);
   registerServe(console, setExitCode);
   registerWatch(console, setExitCode);
@@ -18,6 +19,26 @@ export function register(program: Command, setExitCode: SetExitCode): void {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+// ---- data side: snapshot ----
+
+function registerSnapshot(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("snapshot")
+    .description("task table, resources and totals from a recording (.jsonl), a raw WatchUpdates body (.grpc), a capture file, or a live target")
+    .argument("<target>", "FILE, or a live target http://HOST:PORT, HOST:PORT, unix:PATH")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("-s, --sort <column>", "sort tasks by a column (id, tid, name, state, total, busy, sched, idle, polls, wakes, self_wakes, wakers, kind, location, target), optionally :asc or :desc", "total")
+    .option("--filter <expr>", "only tasks matching, e.g. 'name~blocker', 'state=idle', 'polls>10', 'kind!=blocking', 'busy>=100ms' (repeatable; see docs/console.md)", collect, [] as string[])
+    .option("-n, --top <n>", "show only the first N tasks after sorting")
+    .option("-d, --duration <duration>", "live targets: keep reading updates this long (default: the first update only)")
+    .option("--timeout <duration>", "live targets: give up if no update arrives within this long", "10s")
+    .option("--no-color", "disable colour (NO_COLOR is honoured too)")
+    .action(async (target: string, options) => {
+      const { runSnapshotCommand } = await import("../../console/snapshot/run-snapshot.ts");
+      setExitCode(await runSnapshotCommand(target, options));
+    });
 }
 
 // ---- live side: record, serve, watch ----
