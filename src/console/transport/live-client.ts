@@ -48,6 +48,7 @@ export class LiveClient {
   private readonly t0 = performance.now();
   private started = false;
   private readonly detailStreams = new Map<bigint, GrpcServerStream>();
+  private pausedChannel: H2Channel | undefined;
 
   constructor(private readonly options: LiveClientOptions) {
     options.signal?.addEventListener("abort", () => this.close(), { once: true });
@@ -91,6 +92,38 @@ export class LiveClient {
     })();
   }
 
+  /**
+   * Pauses the app's console aggregator (for every client of that app!). Only on the user's request;
+   * `close()` resumes what was paused here.
+   */
+  async pause(): Promise<void> {
+    const channel = this.requireChannel("pause");
+    await channel.unary("Pause", new Uint8Array(0), { firstMessageTimeoutMs: this.options.timeoutMs ?? 10_000 });
+    this.pausedChannel = channel;
+  }
+
+  async resume(): Promise<void> {
+    const channel = this.requireChannel("resume");
+    await channel.unary("Resume", new Uint8Array(0), { firstMessageTimeoutMs: this.options.timeoutMs ?? 10_000 });
+    this.pausedChannel = undefined;
+  }
+
+  get pausedByUs(): boolean {
+    return this.pausedChannel !== undefined && this.pausedChannel === this.channel && !this.channel.closed;
+  }
+
+  /** Resumes the app if we paused it, then closes. */
+  async shutdown(): Promise<void> {
+    if (this.pausedByUs) {
+      try {
+        await Promise.race([this.resume(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      } catch {
+        // the connection is gone: the app is no longer paused by us either
+      }
+    }
+    this.close();
+  }
+
   /** Stops everything; iteration of events() ends. */
   close(): void {
     if (this.abort.signal.aborted) return;
@@ -102,6 +135,11 @@ export class LiveClient {
   /** Milliseconds since the client was created (monotonic). */
   now(): number {
     return performance.now() - this.t0;
+  }
+
+  private requireChannel(what: string): H2Channel {
+    if (!this.channel || this.channel.closed) throw new ConnectionError(`cannot ${what}: not connected`);
+    return this.channel;
   }
 
   private async run(): Promise<void> {

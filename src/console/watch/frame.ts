@@ -79,7 +79,7 @@ export function renderFrame(input: FrameInput): string[] {
     lines.push(state === "running" ? c.green(text) : state === "scheduled" ? c.cyan(text) : state === "done" ? c.dim(text) : text);
   }
   const hidden = Math.max(0, cells.length - room);
-  lines.push(c.dim(`${hidden > 0 ? `… ${hidden} more   ` : ""}q quit  s sort (${input.sort})`));
+  lines.push(c.dim(`${hidden > 0 ? `… ${hidden} more   ` : ""}q quit  s sort (${input.sort})  p pause/resume the app`));
   return lines;
 }
 

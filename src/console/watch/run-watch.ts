@@ -33,13 +33,14 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
   let temporality: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
+  let pauseNote = "";
 
   const draw = () => {
     timer = undefined;
     lastDraw = Date.now();
     const lines = renderFrame({
       target: target.display,
-      status,
+      status: status + pauseNote,
       session,
       updates: table.updates,
       droppedEvents: table.droppedEventsTotal,
@@ -62,13 +63,27 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
   const stdin = process.stdin;
   const onKey = (data: Buffer) => {
     const key = data.toString("utf8");
-    if (key === "q" || key === "Q" || key === "\u0003" || key === "\u001b") client.close();
+    if (key === "q" || key === "Q" || key === "\u0003" || key === "\u001b") void client.shutdown();
+    else if (key === "p") {
+      // Pause/Resume act on the app for every client: only on this explicit key, and undone on quit.
+      const action = client.pausedByUs ? client.resume() : client.pause();
+      action.then(
+        () => {
+          pauseNote = client.pausedByUs ? "  [paused by you: p resumes]" : "";
+          schedule();
+        },
+        (error: Error) => {
+          pauseNote = `  [pause/resume failed: ${error.message}]`;
+          schedule();
+        },
+      );
+    }
     else if (key === "s") {
       sort = sortCycle[(sortCycle.indexOf(sort) + 1) % sortCycle.length];
       schedule();
     }
   };
-  const onSignal = () => client.close();
+  const onSignal = () => void client.shutdown();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   if (tty) {

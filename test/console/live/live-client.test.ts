@@ -181,6 +181,28 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
     expect(rows.find((r) => r.name === "blocker")).toMatchObject({ state: "done", polls: 4 });
   });
 
+  it("pauses and resumes only when asked, and resumes on shutdown", async () => {
+    const log: string[] = [];
+    const server = await serve(kitchenSink(), { speed: 1, log: (l) => log.push(l) });
+    const c = client(server.address, { watchState: false });
+    const iterator = c.events()[Symbol.asyncIterator]();
+    const nextUpdate = async () => {
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) throw new Error("ended");
+        if (value.type === "update") return value;
+      }
+    };
+    await withDeadline(5000, "snapshot", nextUpdate);
+    expect(log.filter((l) => /Pause|Resume/.test(l))).toEqual([]); // never on its own
+    await c.pause();
+    expect(c.pausedByUs).toBe(true);
+    const held = await Promise.race([nextUpdate().then(() => "update"), new Promise((r) => setTimeout(() => r("quiet"), 1500))]);
+    expect(held).toBe("quiet"); // update #1 (due at ~0.95 s) is held while paused
+    await c.shutdown(); // resumes what it paused
+    expect(log.filter((l) => /Pause|Resume/.test(l))).toEqual(["Pause requested", "Resume requested"]);
+  });
+
   it("connects over a Unix socket", async () => {
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
