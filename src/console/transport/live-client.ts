@@ -176,7 +176,10 @@ export class LiveClient {
         if (first && !signal.aborted) reason = `${target.display} ended WatchUpdates without sending a snapshot`;
       } catch (error) {
         if (signal.aborted) break;
-        if (isFatal(error)) throw new UsageError(`${target.display}: ${(error as Error).message}`);
+        if (isFatal(error)) {
+          const message = (error as Error).message;
+          throw new UsageError(message.includes(target.display) ? message : `${target.display}: ${message}`);
+        }
         reason = (error as Error).message;
       } finally {
         channel?.destroy();

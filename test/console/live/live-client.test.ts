@@ -146,6 +146,18 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it("fails at once with a clear error on an HTTP/1.1 server", async () => {
+    const http = await import("node:http");
+    const web = http.createServer((_, res) => res.end("hello"));
+    await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => web.close(() => resolve())));
+    const { port } = web.address() as import("node:net").AddressInfo;
+    const c = client(`127.0.0.1:${port}`, { timeoutMs: 5000 });
+    const started = Date.now();
+    await expect(eventsUntil(c, () => false)).rejects.toThrow(/^http:\/\/127\.0\.0\.1:\d+ does not speak HTTP\/2 gRPC/);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it("times out on a TCP server that never speaks HTTP/2", async () => {
     const silent = await silentTcpServer();
     cleanups.push(() => silent.close());
