@@ -60,6 +60,7 @@ function isDigit(c: number): boolean {
 }
 
 const TWO_64 = 1n << 64n;
+const bigCache = new Map<string, bigint>();
 
 /** The parser's position; copied and restored around backreferences. */
 interface ParserState {
@@ -148,20 +149,53 @@ class Printer {
   }
   /** base-62 number terminated by `_` (`_` alone = 0, else value + 1); u64 with overflow checks. */
   private integer62(): bigint {
-    if (this.eatRaw("_")) return 0n;
-    let x = 0n;
+    return BigInt(this.integer62Number() ?? this.integer62Big());
+  }
+  /**
+   * The same as a JS number while it stays exact (the common case: backrefs, closure indexes); returns
+   * undefined (and leaves the position unchanged) when the value needs a BigInt.
+   */
+  private integer62Number(): number | undefined {
+    const start = this.next;
+    if (this.eatRaw("_")) return 0;
+    let x = 0;
     while (!this.eatRaw("_")) {
-      const d = BigInt(this.digit62());
-      x = x * 62n + d;
-      if (x >= TWO_64) throw INVALID;
+      x = x * 62 + this.digit62();
+      if (x > 2 ** 46) {
+        this.next = start;
+        return undefined;
+      }
     }
-    x += 1n;
-    if (x >= TWO_64) throw INVALID;
+    return x + 1;
+  }
+  private integer62Big(): bigint {
+    if (this.eatRaw("_")) return 0n;
+    const start = this.next;
+    const end = this.sym.indexOf("_", start);
+    if (end < 0) throw INVALID;
+    // Crate disambiguators repeat in every symbol of a crate: cache their values.
+    const digits = this.sym.slice(start, end);
+    let x = bigCache.get(digits);
+    if (x === undefined) {
+      x = 0n;
+      for (let i = 0; i < digits.length; i++) {
+        this.next = start + i;
+        x = x * 62n + BigInt(this.digit62());
+        if (x >= TWO_64) throw INVALID;
+      }
+      x += 1n;
+      if (x >= TWO_64) throw INVALID;
+      if (bigCache.size > 10_000) bigCache.clear();
+      bigCache.set(digits, x);
+    }
+    this.next = end + 1;
     return x;
   }
   /** Fast path for integers that index into the symbol (backrefs, lifetimes). */
   private integer62Small(): number {
-    const v = this.integer62();
+    const n = this.integer62Number();
+    if (n !== undefined) return n;
+    const v = this.integer62Big();
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
   }
   private optInteger62(tag: string): bigint {
@@ -170,8 +204,17 @@ class Printer {
     if (v >= TWO_64) throw INVALID;
     return v;
   }
-  private disambiguator(): bigint {
-    return this.optInteger62("s");
+  /** Disambiguators as numbers when small, bigint when large (crate hashes). */
+  private disambiguatorValue(): number | bigint {
+    if (!this.eatRaw("s")) return 0;
+    const n = this.integer62Number();
+    if (n !== undefined) return n + 1;
+    const v = this.integer62Big() + 1n;
+    if (v >= TWO_64) throw INVALID;
+    return v;
+  }
+  private disambiguator(): number | bigint {
+    return this.disambiguatorValue();
   }
   /** Uppercase: special namespace (closure, shim…); lowercase: unspecified (null). */
   private namespace(): string | null {
@@ -227,6 +270,72 @@ class Printer {
         return FAILED;
       }
       throw e;
+    }
+  }
+
+  // Closure-free versions of `parse` for the hot steps (the generic one allocates a closure per call).
+  private failWith(e: unknown): typeof FAILED {
+    if (e instanceof Fail) {
+      this.print(e.kind === "invalid" ? "{invalid syntax}" : "{recursion limit reached}");
+      this.err = e.kind;
+      return FAILED;
+    }
+    throw e;
+  }
+  private failed(): boolean {
+    if (this.err === null) return false;
+    this.print("?");
+    return true;
+  }
+  private pPush(): true | typeof FAILED {
+    if (this.failed()) return FAILED;
+    this.depth++;
+    if (this.depth > MAX_DEPTH) return this.failWith(RECURSION);
+    return true;
+  }
+  private pTag(): string | typeof FAILED {
+    if (this.failed()) return FAILED;
+    if (this.next >= this.sym.length) return this.failWith(INVALID);
+    return this.sym[this.next++];
+  }
+  private pDis(): number | bigint | typeof FAILED {
+    if (this.failed()) return FAILED;
+    try {
+      return this.disambiguator();
+    } catch (e) {
+      return this.failWith(e);
+    }
+  }
+  private pIdent(): Ident | typeof FAILED {
+    if (this.failed()) return FAILED;
+    try {
+      return this.ident();
+    } catch (e) {
+      return this.failWith(e);
+    }
+  }
+  private pNs(): string | null | typeof FAILED {
+    if (this.failed()) return FAILED;
+    try {
+      return this.namespace();
+    } catch (e) {
+      return this.failWith(e);
+    }
+  }
+  private pInt(): number | typeof FAILED {
+    if (this.failed()) return FAILED;
+    try {
+      return this.integer62Small();
+    } catch (e) {
+      return this.failWith(e);
+    }
+  }
+  private pHex(): string | typeof FAILED {
+    if (this.failed()) return FAILED;
+    try {
+      return this.hexNibbles();
+    } catch (e) {
+      return this.failWith(e);
     }
   }
 
@@ -335,27 +444,27 @@ class Printer {
   // ---- grammar ----
 
   printPath(inValue: boolean): void {
-    if (this.parse(() => this.pushDepth()) === FAILED) return;
-    const tag = this.parse(() => String.fromCharCode(this.nextByte()));
+    if (this.pPush() === FAILED) return;
+    const tag = this.pTag();
     if (tag === FAILED) return;
     switch (tag) {
       case "C": {
-        const dis = this.parse(() => this.disambiguator());
+        const dis = this.pDis();
         if (dis === FAILED) return;
-        const name = this.parse(() => this.ident());
+        const name = this.pIdent();
         if (name === FAILED) return;
         this.printIdent(name);
-        if (this.printing && !this.alternate && dis !== 0n) this.print(`[${dis.toString(16)}]`);
+        if (this.printing && !this.alternate && dis != 0) this.print(`[${dis.toString(16)}]`);
         break;
       }
       case "N": {
-        const ns = this.parse(() => this.namespace());
+        const ns = this.pNs();
         if (ns === FAILED) return;
         this.printPath(inValue);
         if (this.err !== null) this.print("::");
-        const dis = this.parse(() => this.disambiguator());
+        const dis = this.pDis();
         if (dis === FAILED) return;
-        const name = this.parse(() => this.ident());
+        const name = this.pIdent();
         if (name === FAILED) return;
         const named = name.ascii !== "" || name.punycode !== "";
         if (ns !== null) {
@@ -376,7 +485,7 @@ class Printer {
       case "X":
       case "Y": {
         if (tag !== "Y") {
-          if (this.parse(() => this.disambiguator()) === FAILED) return;
+          if (this.pDis() === FAILED) return;
           this.skippingPrinting(() => this.printPath(false));
         }
         this.print("<");
@@ -408,7 +517,7 @@ class Printer {
 
   private printGenericArg(): void {
     if (this.eat("L")) {
-      const lt = this.parse(() => this.integer62Small());
+      const lt = this.pInt();
       if (lt === FAILED) return;
       this.printLifetimeFromIndex(lt);
     } else if (this.eat("K")) {
@@ -419,20 +528,20 @@ class Printer {
   }
 
   private printType(): void {
-    const tag = this.parse(() => String.fromCharCode(this.nextByte()));
+    const tag = this.pTag();
     if (tag === FAILED) return;
     const basic = basicTypes[tag];
     if (basic !== undefined) {
       this.print(basic);
       return;
     }
-    if (this.parse(() => this.pushDepth()) === FAILED) return;
+    if (this.pPush() === FAILED) return;
     switch (tag) {
       case "R":
       case "Q": {
         this.print("&");
         if (this.eat("L")) {
-          const lt = this.parse(() => this.integer62Small());
+          const lt = this.pInt();
           if (lt === FAILED) return;
           if (lt !== 0) {
             this.printLifetimeFromIndex(lt);
@@ -473,7 +582,7 @@ class Printer {
           if (this.eat("K")) {
             if (this.eat("C")) abi = "C";
             else {
-              const ident = this.parse(() => this.ident());
+              const ident = this.pIdent();
               if (ident === FAILED) return;
               if (ident.ascii === "" || ident.punycode !== "") {
                 this.invalid();
@@ -502,7 +611,7 @@ class Printer {
           this.invalid();
           return;
         }
-        const lt = this.parse(() => this.integer62Small());
+        const lt = this.pInt();
         if (lt === FAILED) return;
         if (lt !== 0) {
           this.print(" + ");
@@ -546,7 +655,7 @@ class Printer {
         this.print("<");
         open = true;
       } else this.print(", ");
-      const name = this.parse(() => this.ident());
+      const name = this.pIdent();
       if (name === FAILED) return;
       this.printIdent(name);
       this.print(" = ");
@@ -556,9 +665,9 @@ class Printer {
   }
 
   private printConst(inValue: boolean): void {
-    const tag = this.parse(() => String.fromCharCode(this.nextByte()));
+    const tag = this.pTag();
     if (tag === FAILED) return;
-    if (this.parse(() => this.pushDepth()) === FAILED) return;
+    if (this.pPush() === FAILED) return;
     let openedBrace = false;
     const openBraceIfOutsideExpr = () => {
       if (inValue) return;
@@ -587,7 +696,7 @@ class Printer {
         if (!this.printConstUint(tag)) return;
         break;
       case "b": {
-        const hex = this.parse(() => this.hexNibbles());
+        const hex = this.pHex();
         if (hex === FAILED) return;
         const v = parseUint(hex);
         if (v === 0n) this.print("false");
@@ -599,7 +708,7 @@ class Printer {
         break;
       }
       case "c": {
-        const hex = this.parse(() => this.hexNibbles());
+        const hex = this.pHex();
         if (hex === FAILED) return;
         const v = parseUint(hex);
         if (v === undefined || v > 0x10ffffn || (v >= 0xd800n && v <= 0xdfffn)) {
@@ -642,7 +751,7 @@ class Printer {
       case "V": {
         openBraceIfOutsideExpr();
         this.printPath(true);
-        const kind = this.parse(() => String.fromCharCode(this.nextByte()));
+        const kind = this.pTag();
         if (kind === FAILED) return;
         if (kind === "U") {
           // unit variant
@@ -653,8 +762,8 @@ class Printer {
         } else if (kind === "S") {
           this.print(" { ");
           this.printSepList(() => {
-            if (this.parse(() => this.disambiguator()) === FAILED) return;
-            const name = this.parse(() => this.ident());
+            if (this.pDis() === FAILED) return;
+            const name = this.pIdent();
             if (name === FAILED) return;
             this.printIdent(name);
             this.print(": ");
@@ -680,7 +789,7 @@ class Printer {
 
   /** Returns false when the caller must stop (parse error). */
   private printConstUint(tyTag: string): boolean {
-    const hex = this.parse(() => this.hexNibbles());
+    const hex = this.pHex();
     if (hex === FAILED) return false;
     const v = parseUint(hex);
     if (v !== undefined) this.print(v.toString());
@@ -690,7 +799,7 @@ class Printer {
   }
 
   private printConstStrLiteral(): boolean {
-    const hex = this.parse(() => this.hexNibbles());
+    const hex = this.pHex();
     if (hex === FAILED) return false;
     const chars = parseStrChars(hex);
     if (chars === undefined) {
