@@ -1,11 +1,11 @@
 import type { SyntaxNode } from "../rust/parser.ts";
 import { isExecutorContext } from "../rust/file-model.ts";
-import { isAwaited, isBodyBoundary, walkTree } from "../rust/syntax.ts";
+import { isAwaited } from "../rust/syntax.ts";
 import type { FileCheckContext } from "./rule.ts";
 import type { FunctionFacts, Span } from "./facts.ts";
 import { classifyCall } from "./catalog/blocking-calls.ts";
 import { localCallOf } from "./local-calls.ts";
-import { cancelUnsafeOperation } from "./catalog/cancel-safety.ts";
+import { firstAwaitedCancelUnsafe } from "./catalog/cancel-safety.ts";
 
 /**
  * Builds the per-file facts of the crate-wide call graph during the engine's walk: for each sync fn
@@ -83,18 +83,5 @@ export class FactsCollector {
 
 function firstCancelUnsafeAwait(fn: SyntaxNode, context: FileCheckContext): string | undefined {
   const body = fn.childForFieldName("body");
-  if (!body) return undefined;
-  let found: string | undefined;
-  context.model.visit((node) => {
-    if (found) return false;
-    if (node.id !== body.id && isBodyBoundary(node)) return false;
-    if (node.type === "await_expression") {
-      const operand = node.namedChild(0);
-      const op = operand ? cancelUnsafeOperation(operand, context.model) : undefined;
-      if (op) found = op;
-    }
-    return true;
-  }, body);
-  void walkTree;
-  return found;
+  return body ? firstAwaitedCancelUnsafe(body, context.model) : undefined;
 }

@@ -39,5 +39,25 @@ export function cancelUnsafeOperation(expression: SyntaxNode, model: FileModel):
   if (node.type !== "call_expression") return undefined;
   const target = model.resolveCall(node);
   if (target?.kind !== "method") return undefined;
-  return dataLosingMethods.has(target.name) ? target.name : undefined;
+  if (!dataLosingMethods.has(target.name)) return undefined;
+  // `socket.send(&buf)`: UdpSocket/UnixDatagram send a datagram whole or not at all (cancel-safe);
+  // the channel and sink sends that lose their message take the value itself, not a reference.
+  if (target.name === "send" && node.childForFieldName("arguments")?.namedChild(0)?.type === "reference_expression") return undefined;
+  return target.name;
+}
+
+/** The first data-losing operation awaited directly in `body` (not in nested closures, async blocks or fns). */
+export function firstAwaitedCancelUnsafe(body: SyntaxNode, model: FileModel): string | undefined {
+  let found: string | undefined;
+  model.visit((node) => {
+    if (found) return false;
+    if (node.id !== body.id && (node.type === "closure_expression" || node.type === "async_block" || node.type === "function_item")) return false;
+    if (node.type === "await_expression") {
+      const operand = node.namedChild(0);
+      const op = operand ? cancelUnsafeOperation(operand, model) : undefined;
+      if (op) found = op;
+    }
+    return true;
+  }, body);
+  return found;
 }

@@ -1,5 +1,5 @@
 import type { FileCheckContext, CrateCheckContext, LintRule } from "../rule.ts";
-import { cancelUnsafeOperation, dataLosingMethods } from "../catalog/cancel-safety.ts";
+import { cancelUnsafeOperation, dataLosingMethods, firstAwaitedCancelUnsafe } from "../catalog/cancel-safety.ts";
 import { localCallOf } from "../local-calls.ts";
 import { CallGraph } from "../call-graph.ts";
 import { enclosingLoop, isBorrowedFuture, unwrapFuture } from "./select-helpers.ts";
@@ -13,7 +13,8 @@ function checkSelects(context: FileCheckContext): void {
       const future = branch.future;
       if (!future || isBorrowedFuture(future)) continue;
       const expression = unwrapFuture(future);
-      const op = cancelUnsafeOperation(expression, model);
+      // An inline `async { … }` branch is dropped mid-way like any other future: look at what it awaits.
+      const op = expression.type === "async_block" ? firstAwaitedCancelUnsafe(expression, model) : cancelUnsafeOperation(expression, model);
       if (op) {
         context.report(future, {
           message: `\`${op}\` is not cancel-safe: when another branch of this \`select!\` wins, the future is dropped and ${dataLosingMethods.get(op)}; in a loop this happens every iteration`,
