@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { TraceResult } from "./analyse.ts";
 import type { LintFinding } from "./async-chain.ts";
 import type { SourceFiles } from "./source-files.ts";
@@ -5,8 +6,8 @@ import type { SourceFiles } from "./source-files.ts";
 /**
  * Attaches `lint` findings to each user frame of a chain: findings in the same file, inside the function
  * that contains the frame's await point. The lint engine lives in src/lint/ (another area); it is loaded
- * lazily through `src/lint/api.ts` when that module exists and exports `lintFiles(paths)`. Until then this
- * hook does nothing and the chain has no findings.
+ * lazily through `src/lint/api.ts` (`lintPaths(paths)` → `{ findings }`); when that module or function is
+ * missing the hook does nothing and the chain has no findings.
  */
 export async function attachLintFindings(result: TraceResult, sources: SourceFiles): Promise<void> {
   const files = new Map<string, string>();
@@ -42,7 +43,7 @@ type LintFiles = (paths: string[]) => Promise<Array<LintFinding & { file: string
 async function loadLintApi(): Promise<LintFiles | undefined> {
   try {
     const api = (await import(/* optional */ "../lint/api" + ".ts")) as Record<string, unknown>;
-    const fn = api.lintFiles;
+    const fn = api.lintPaths ?? api.lintFiles;
     if (typeof fn !== "function") return undefined;
     return async (paths) => {
       const out = (await (fn as (p: string[]) => unknown)(paths)) as unknown;
@@ -55,7 +56,9 @@ async function loadLintApi(): Promise<LintFiles | undefined> {
 }
 
 function sameFile(a: string, b: string): boolean {
-  return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
+  const ra = path.resolve(a);
+  const rb = path.resolve(b);
+  return ra === rb || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
 }
 
 /** 1-based [start, end] lines of the fn whose body contains `line` (brace matching from the `fn` line). */
