@@ -54,12 +54,14 @@ export class ProtocolDecodeError extends Error {
 /** Decodes one `rs.tokio.console.instrument.Update` (a WatchUpdates stream message). */
 export function decodeUpdate(bytes: Uint8Array): Update {
   const r = new BinaryReader(bytes);
+  cur = bytes;
   return wrap("Update", () => readUpdate(r, r.len));
 }
 
 /** Decodes one `rs.tokio.console.tasks.TaskDetails` (a WatchTaskDetails stream message). */
 export function decodeTaskDetails(bytes: Uint8Array): TaskDetails {
   const r = new BinaryReader(bytes);
+  cur = bytes;
   return wrap("TaskDetails", () => readTaskDetails(r, r.len));
 }
 
@@ -130,8 +132,34 @@ function u64(r: BinaryReader): bigint {
   return r.uint64() as bigint;
 }
 
+/** The bytes the current BinaryReader reads (its buffer is private); set by each decode entry point. */
+let cur: Uint8Array = new Uint8Array(0);
+
+/**
+ * A varint as a JS number without going through bigint (the common case: counters, seconds, nanos).
+ * Exact below 2^53; a 10-byte varint (a negative int64) takes the library's exact path.
+ */
 function u64n(r: BinaryReader): number {
-  return Number(r.uint64() as bigint);
+  const buf = cur;
+  let pos = r.pos;
+  let b = buf[pos++];
+  if (b < 0x80) {
+    r.pos = pos;
+    return b;
+  }
+  let value = b & 0x7f;
+  let mul = 128;
+  for (let i = 1; i < 9; i++) {
+    b = buf[pos++];
+    value += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      if (pos > r.len) throw new ProtocolDecodeError("premature end of message");
+      r.pos = pos;
+      return value;
+    }
+    mul *= 128;
+  }
+  return Number(r.int64() as bigint);
 }
 
 function readId(r: BinaryReader): Id {
@@ -152,7 +180,7 @@ function readTimestamp(r: BinaryReader): Timestamp {
   let nanos = 0;
   while (r.pos < end) {
     const tag = r.uint32();
-    if (tag === 0x08) seconds = Number(r.int64() as bigint);
+    if (tag === 0x08) seconds = u64n(r);
     else if (tag === 0x10) nanos = r.int32();
     else skip(r, tag);
   }
@@ -190,55 +218,70 @@ function readLocation(r: BinaryReader): Location {
 
 function readField(r: BinaryReader): Field {
   const end = sub(r);
-  const f: Field = {};
+  // Locals first, one object literal at the end: objects keep a fast shape (no `delete`).
+  let strName: string | undefined;
+  let nameIdx: bigint | undefined;
+  let valueTag = 0;
+  let text = "";
+  let big = 0n;
+  let bool = false;
+  let metadataId: Id | undefined;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
       case 0x0a:
-        f.strName = r.string();
-        f.nameIdx = undefined;
+        strName = r.string();
+        nameIdx = undefined;
         break;
       case 0x10:
-        f.nameIdx = u64(r);
-        f.strName = undefined;
+        nameIdx = u64(r);
+        strName = undefined;
         break;
       case 0x1a:
-        clearValue(f);
-        f.debugVal = r.string();
-        break;
       case 0x22:
-        clearValue(f);
-        f.strVal = r.string();
+        valueTag = tag;
+        text = r.string();
         break;
       case 0x28:
-        clearValue(f);
-        f.u64Val = u64(r);
+        valueTag = tag;
+        big = u64(r);
         break;
       case 0x30:
-        clearValue(f);
-        f.i64Val = r.sint64() as bigint;
+        valueTag = tag;
+        big = r.sint64() as bigint;
         break;
       case 0x38:
-        clearValue(f);
-        f.boolVal = r.bool();
+        valueTag = tag;
+        bool = r.bool();
         break;
       case 0x42:
-        f.metadataId = readId(r);
+        metadataId = readId(r);
         break;
       default:
         skip(r, tag);
     }
   }
   done(r, end);
-  // Drop the keys a later oneof member cleared, so objects only carry what is set.
-  for (const key of Object.keys(f) as (keyof Field)[]) if (f[key] === undefined) delete f[key];
+  const f: Field = strName !== undefined ? { strName } : nameIdx !== undefined ? { nameIdx } : {};
+  switch (valueTag) {
+    case 0x1a:
+      f.debugVal = text;
+      break;
+    case 0x22:
+      f.strVal = text;
+      break;
+    case 0x28:
+      f.u64Val = big;
+      break;
+    case 0x30:
+      f.i64Val = big;
+      break;
+    case 0x38:
+      f.boolVal = bool;
+      break;
+  }
+  if (metadataId !== undefined) f.metadataId = metadataId;
   return f;
-}
-
-function clearValue(f: Field): void {
-  f.debugVal = f.strVal = undefined;
-  f.u64Val = f.i64Val = undefined;
-  f.boolVal = undefined;
 }
 
 function readMetadata(r: BinaryReader): Metadata {

@@ -68,7 +68,13 @@ function id(w: BinaryWriter, fieldNo: number, value: Id): void {
 }
 
 function u64(w: BinaryWriter, fieldNo: number, value: number): void {
-  if (value !== 0) w.uint32(fieldNo << 3).uint64(value);
+  if (value !== 0) varint(w.uint32(fieldNo << 3), value);
+}
+
+/** A non-negative integer as a varint: the uint32 path below 2^32 avoids the library's bigint conversion. */
+function varint(w: BinaryWriter, value: number): void {
+  if (value >= 0 && value <= 0xffffffff) w.uint32(value);
+  else w.uint64(value);
 }
 
 function str(w: BinaryWriter, fieldNo: number, value: string): void {
@@ -76,7 +82,8 @@ function str(w: BinaryWriter, fieldNo: number, value: string): void {
 }
 
 function writeTimestamp(w: BinaryWriter, t: Timestamp): void {
-  if (t.seconds !== 0) w.uint32(0x08).int64(t.seconds);
+  if (t.seconds > 0 && t.seconds <= 0xffffffff) w.uint32(0x08).uint32(t.seconds);
+  else if (t.seconds !== 0) w.uint32(0x08).int64(t.seconds);
   if (t.nanos !== 0) w.uint32(0x10).int32(t.nanos);
 }
 
