@@ -13,7 +13,12 @@ const guardMethods: Record<string, string> = {
   enter: "tracing span guard (`Entered`)",
 };
 
-/** Wrappers that keep the guard alive: `m.lock().unwrap()`, `.expect("…")`, `?`. */
+/**
+ * Wrappers that keep the guard alive: `m.lock().unwrap()`, `.expect("…")`, `?`, and the usual
+ * poison handling `.unwrap_or_else(PoisonError::into_inner)` / `.map_err(…)?`.
+ */
+const guardPassingMethods = new Set(["unwrap", "expect", "unwrap_or_else", "map_err"]);
+
 function outerGuardExpression(guardCall: SyntaxNode, model: FileModel): SyntaxNode {
   let current = guardCall;
   for (;;) {
@@ -26,7 +31,7 @@ function outerGuardExpression(guardCall: SyntaxNode, model: FileModel): SyntaxNo
     if (parent.type === "field_expression") {
       const call = model.parentOf(parent);
       const method = parent.childForFieldName("field")?.text;
-      if (call?.type === "call_expression" && (method === "unwrap" || method === "expect")) {
+      if (call?.type === "call_expression" && method !== undefined && guardPassingMethods.has(method)) {
         current = call;
         continue;
       }
@@ -45,16 +50,13 @@ function isGuardCall(node: SyntaxNode): string | undefined {
   return kind;
 }
 
+const awaitTypes: ReadonlySet<string> = new Set(["await_expression", "macro_invocation"]);
+
 /** Await points that run within `scope`, not inside nested closures, async blocks or fns. */
 function awaitPoints(scope: SyntaxNode, model: FileModel): SyntaxNode[] {
-  const points: SyntaxNode[] = [];
-  model.visit((node) => {
-    if (node.id !== scope.id && isBodyBoundary(node)) return false;
-    if (node.type === "await_expression") points.push(node);
-    if (node.type === "macro_invocation" && model.macroExpressions(node).length === 0 && /\.\s*await\b/.test(node.text)) points.push(node);
-    return true;
-  }, scope);
-  return points;
+  return model
+    .nodesInBody(scope, awaitTypes)
+    .filter((node) => node.type === "await_expression" || (model.macroExpressions(node).length === 0 && /\.\s*await\b/.test(node.text)));
 }
 
 const statementTypes = new Set(["expression_statement", "let_declaration"]);
