@@ -105,7 +105,21 @@ function isTokioRuntimeFile(loc?: SourceLocation): boolean {
   return loc !== undefined && /[\\/]tokio-\d[^\\/]*[\\/](tokio[\\/])?src[\\/](runtime|loom|park|util)[\\/]/.test(loc.file);
 }
 
+const classCache = new Map<string, FrameClass>();
+
 export function classifyName(name: string, loc: SourceLocation | undefined, userCrates: ReadonlySet<string>): FrameClass {
+  // The answer depends on the name, the file and whether the crate is a user crate.
+  const crate = crateOf(name);
+  const key = `${name}\u0000${loc?.file ?? ""}\u0000${crate !== undefined && userCrates.has(crate) ? 1 : 0}`;
+  const hit = classCache.get(key);
+  if (hit !== undefined) return hit;
+  const out = classifyUncached(name, loc, userCrates);
+  if (classCache.size > 50_000) classCache.clear();
+  classCache.set(key, out);
+  return out;
+}
+
+function classifyUncached(name: string, loc: SourceLocation | undefined, userCrates: ReadonlySet<string>): FrameClass {
   if (name === "<unknown>" || name === "" || /^0x[0-9a-f]+$/i.test(name)) return "unknown";
   if (panicNames.some((re) => re.test(name))) return "panic";
   if (glueNames.some((re) => re.test(name))) return "glue";

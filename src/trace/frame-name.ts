@@ -5,7 +5,19 @@ import { tryDemangle } from "./demangle/index.ts";
  * (`::h0123456789abcdef`) and v0 crate disambiguators (`core[c1f1a4ba060b9bfa]`) so that the same
  * function has the same name in short, full, legacy and v0 traces.
  */
+const normalised = new Map<string, string>();
+
 export function normaliseFrameName(name: string): string {
+  // Logs repeat the same frames over and over: remember the answers (bounded).
+  const hit = normalised.get(name);
+  if (hit !== undefined) return hit;
+  const out = normaliseUncached(name);
+  if (normalised.size > 50_000) normalised.clear();
+  normalised.set(name, out);
+  return out;
+}
+
+function normaliseUncached(name: string): string {
   let s = name.trim();
   if (/^_?_?(ZN|R[A-Z])/.test(s)) {
     const d = tryDemangle(s);

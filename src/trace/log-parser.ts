@@ -32,7 +32,18 @@ const headerHook = /(?:^|\s)panicked at (.+?):(\d+):(\d+):$/;
 const fullFrame = /^\s*(\d+):\s+(0x[0-9a-fA-F]+) - (.*)$/;
 const shortFrame = /^\s*(\d+): (.+)$/;
 const inlineLocation = /^(.*?) at (.+?):(\d+):(\d+)$/;
-const locationLine = /^\s+at (.+?)(?::(\d+))?(?::(\d+))?\s*$/;
+const locationTail = /:(\d+)(?::(\d+))?$/;
+
+/** `   at FILE[:LINE[:COL]]` (paths may hold `:` on Windows, so line and column are taken from the end). */
+function parseLocationLine(line: string): RegExpExecArray | [string, string, string | undefined, string | undefined] | null {
+  const at = line.indexOf("at ");
+  if (at <= 0 || line.charCodeAt(0) !== 32 || line.slice(0, at).trim() !== "") return null;
+  const rest = line.slice(at + 3).trimEnd();
+  if (rest === "") return null;
+  const tail = locationTail.exec(rest);
+  if (!tail) return [line, rest, undefined, undefined];
+  return [line, rest.slice(0, tail.index), tail[1], tail[2]];
+}
 const omittedLine = /^\s*\[\.\.\. omitted (\d+) frames? \.\.\.\]\s*$/;
 const debugEntry = /\{ fn: (?:"((?:[^"\\]|\\.)*)"|([^,}]*?))(?:, file: "((?:[^"\\]|\\.)*)")?(?:, line: (\d+))? \}/g;
 
@@ -311,7 +322,7 @@ export function parseLog(text: string): ParsedLog {
       }
     }
     if (bt) {
-      const loc = locationLine.exec(line);
+      const loc = parseLocationLine(line);
       if (loc && lastFrame && !lastFrame.location) {
         lastFrame.location = location(loc[1], loc[2], loc[3]);
         continue;

@@ -61,6 +61,17 @@ function isDigit(c: number): boolean {
 
 const TWO_64 = 1n << 64n;
 const bigCache = new Map<string, bigint>();
+const hexCache = new Map<number | bigint, string>();
+
+function hexOf(v: number | bigint): string {
+  let hex = hexCache.get(v);
+  if (hex === undefined) {
+    hex = v.toString(16);
+    if (hexCache.size > 10_000) hexCache.clear();
+    hexCache.set(v, hex);
+  }
+  return hex;
+}
 
 /** The parser's position; copied and restored around backreferences. */
 interface ParserState {
@@ -454,7 +465,7 @@ class Printer {
         const name = this.pIdent();
         if (name === FAILED) return;
         this.printIdent(name);
-        if (this.printing && !this.alternate && dis != 0) this.print(`[${dis.toString(16)}]`);
+        if (this.printing && !this.alternate && dis != 0) this.print(`[${hexOf(dis)}]`);
         break;
       }
       case "N": {
