@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
 import { isExecutorContext } from "../../rust/file-model.ts";
-import { isAwaited } from "../../rust/syntax.ts";
+import { isAwaited, namedChildren } from "../../rust/syntax.ts";
 import type { FileCheckContext, LintRule } from "../rule.ts";
 import { enclosingLoop } from "./select-helpers.ts";
 import { taskSpawnKind } from "./spawn-calls.ts";
@@ -19,10 +19,48 @@ function check(call: SyntaxNode, context: FileCheckContext): void {
   if (!loop) return;
   const text = loop.text;
   if (!drivenBy.test(text) || bounded.test(text)) return;
+  if (joinedInIteration(call, loop, context) || keptInOneSlot(call, loop, context)) return;
   context.report(call, {
     message: `\`${kind}\` runs once per accepted connection or received message with no limit: under load (or a slow consumer) the number of tasks, their memory and sockets grow without bound`,
     help: "bound the concurrency: acquire a permit from a `tokio::sync::Semaphore` (`let permit = sem.clone().acquire_owned().await?;` moved into the task), or keep tasks in a `JoinSet` and wait with `join_next()` when it reaches a limit",
   });
+}
+
+/**
+ * `let h = tokio::spawn(…);` followed, in the same iteration, by a statement that awaits `h`
+ * (`h.await`, `timeout(d, h).await`): one task at a time, spawned only to isolate panics or time out.
+ */
+function joinedInIteration(call: SyntaxNode, loop: SyntaxNode, context: FileCheckContext): boolean {
+  const { model } = context;
+  const binding = model.parentOf(call);
+  if (binding?.type !== "let_declaration" || binding.childForFieldName("value")?.id !== call.id) return false;
+  const name = binding.childForFieldName("pattern");
+  if (name?.type !== "identifier") return false;
+  const block = model.parentOf(binding);
+  if (block?.type !== "block") return false;
+  const uses = new RegExp(`\\b${name.text}\\b`);
+  let after = false;
+  for (const statement of namedChildren(block)) {
+    if (statement.id === binding.id) {
+      after = true;
+      continue;
+    }
+    if (after && uses.test(statement.text) && /\.\s*await\b/.test(statement.text)) return model.startOffset(statement) < model.endOffset(loop);
+  }
+  return false;
+}
+
+/** `if self.worker.is_none() { self.worker = Some(tokio::spawn(…)); }`: at most one live task. */
+function keptInOneSlot(call: SyntaxNode, loop: SyntaxNode, context: FileCheckContext): boolean {
+  for (const ancestor of context.model.ancestors(call)) {
+    if (ancestor.id === loop.id) return false;
+    if (ancestor.type !== "if_expression") continue;
+    const slot = /([\w.]+)\s*\.\s*is_none\s*\(\s*\)/.exec(ancestor.childForFieldName("condition")?.text ?? "")?.[1];
+    if (!slot) continue;
+    const escaped = slot.replace(/[.]/g, "\\.");
+    if (new RegExp(`${escaped}\\s*=\\s*Some\\s*\\(|${escaped}\\s*\\.\\s*(insert|replace|get_or_insert_with)\\s*\\(`).test(ancestor.childForFieldName("consequence")?.text ?? "")) return true;
+  }
+  return false;
 }
 
 function joinSetSpawn(call: SyntaxNode, context: FileCheckContext): string | undefined {
