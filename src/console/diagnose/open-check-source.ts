@@ -4,11 +4,9 @@
  * Every kind is turned into the same SourceItem stream (src/console/source.ts).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../cli/errors.ts";
-import { decodeTaskDetails, decodeUpdate } from "../protocol/decode.ts";
-import { splitGrpcFrames } from "../protocol/grpc-frames.ts";
 import type { SourceItem } from "../source.ts";
 
 export interface CheckSource {
@@ -62,19 +60,21 @@ export async function openCheckSource(target: string, options: OpenCheckOptions 
   throw new UsageError(`${target}: not a console-subscriber recording, a capture file or a raw .grpc WatchUpdates body`);
 }
 
+/** A raw WatchUpdates body, then the TaskDetails bodies beside it (`<name>.taskdetails.<task>.grpc`). */
 async function openRawGrpc(file: string): Promise<CheckSource> {
+  if (/\.taskdetails\./.test(path.basename(file))) throw new UsageError(`${file} is a TaskDetails stream; give the scenario's .watchupdates.grpc`);
+  const { openGrpcFileSource } = await import("../protocol/grpc-file-source.ts");
   const base = /^(.*)\.watchupdates\.grpc$/.exec(path.basename(file));
-  if (/\.taskdetails\./.test(file)) throw new UsageError(`${file} is a TaskDetails stream; give the scenario's .watchupdates.grpc`);
-  const updates = splitGrpcFrames(new Uint8Array(await readFile(file))).map((bytes): SourceItem => ({ receivedAt: 0, update: decodeUpdate(bytes) }));
-  const details: SourceItem[] = [];
-  if (base) {
-    const dir = path.dirname(file);
-    for (const name of readdirSync(dir).sort()) {
-      if (!name.startsWith(`${base[1]}.taskdetails.`) || !name.endsWith(".grpc")) continue;
-      for (const bytes of splitGrpcFrames(new Uint8Array(await readFile(path.join(dir, name))))) {
-        details.push({ receivedAt: 0, taskDetails: decodeTaskDetails(bytes) });
-      }
-    }
-  }
-  return { kind: "grpc", description: file, limitations: [], items: (async function* () { yield* updates; yield* details; })() };
+  const details = base
+    ? readdirSync(path.dirname(file))
+        .filter((name) => name.startsWith(`${base[1]}.taskdetails.`) && name.endsWith(".grpc"))
+        .sort()
+        .map((name) => path.join(path.dirname(file), name))
+    : [];
+  const items = (async function* (): AsyncGenerator<SourceItem> {
+    yield* openGrpcFileSource(file, { rpc: "WatchUpdates" });
+    // Histograms are cumulative: applying each stream after the updates leaves the last (fullest) one.
+    for (const d of details) yield* openGrpcFileSource(d, { rpc: "WatchTaskDetails" });
+  })();
+  return { kind: "grpc", description: file, limitations: [], items };
 }

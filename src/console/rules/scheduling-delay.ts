@@ -3,6 +3,7 @@
  * runtime does not get to it, usually because worker threads are busy with long polls of other tasks.
  */
 import { describeTask, isBlockingKind, isCompletedAt, isRuntimeInternal, isScheduled, ms, taskLabel } from "../diagnose/task-view.ts";
+import type { TaskHistory } from "../diagnose/timeline.ts";
 import type { Diagnosis, RelatedEntity, RuleContext, RuntimeRule } from "../diagnose/types.ts";
 import { longPolls } from "./blocking-poll.ts";
 
@@ -30,6 +31,18 @@ export const schedulingDelay: RuntimeRule = {
     const threshold = ctx.threshold("threshold");
     const minWakes = ctx.threshold("min-wakes");
     const stuck = ctx.threshold("stuck");
+    // Tasks with long polls, computed once (only when some task is delayed): the culprit candidates.
+    let cached: { task: TaskHistory; from: number; to: number; longestNs: number }[] | undefined;
+    const candidates = () =>
+      (cached ??= ctx.timeline.tasks.flatMap((other) => {
+        if (isBlockingKind(other) || isRuntimeInternal(other)) return [];
+        const os = other.samples.at(-1);
+        if (!os) return [];
+        const ev = longPolls(other, ctx.now, threshold);
+        if (ev.longestNs < threshold) return [];
+        const from = Number.isNaN(os.createdAt) ? other.announcedAt : os.createdAt;
+        return [{ task: other, from, to: isCompletedAt(os) ? os.droppedAt : ctx.now, longestNs: ev.longestNs }];
+      }));
     for (const task of ctx.timeline.tasks) {
       if (isBlockingKind(task)) continue;
       const s = task.samples.at(-1);
@@ -47,18 +60,10 @@ export const schedulingDelay: RuntimeRule = {
       // Likely culprits: other async tasks with long polls during this task's life.
       const culprits: RelatedEntity[] = [];
       const culpritEvidence: { task: string; longestPollMs: number }[] = [];
-      for (const other of ctx.timeline.tasks) {
-        if (other === task || isBlockingKind(other) || isRuntimeInternal(other)) continue;
-        const os = other.samples.at(-1);
-        if (!os) continue;
-        const oFrom = Number.isNaN(os.createdAt) ? other.announcedAt : os.createdAt;
-        const oTo = isCompletedAt(os) ? os.droppedAt : ctx.now;
-        if (oTo < from || oFrom > to) continue;
-        const ev = longPolls(other, ctx.now, threshold);
-        if (ev.longestNs >= threshold) {
-          culprits.push({ role: "long-polls", kind: "task", id: String(other.id), name: other.name });
-          culpritEvidence.push({ task: other.name || String(other.id), longestPollMs: ms(ev.longestNs) });
-        }
+      for (const c of candidates()) {
+        if (c.task === task || c.to < from || c.from > to) continue;
+        culprits.push({ role: "long-polls", kind: "task", id: String(c.task.id), name: c.task.name });
+        culpritEvidence.push({ task: c.task.name || String(c.task.id), longestPollMs: ms(c.longestNs) });
       }
       const evidence: Record<string, unknown> = {
         wakes: s.wakes,
