@@ -27,7 +27,7 @@ function markers(): Map<string, number> {
   const lines = readFileSync(path.join(crateDir, "src/main.rs"), "utf8").split("\n");
   const out = new Map<string, number>();
   lines.forEach((line, i) => {
-    const m = /\/\/ ((?:CHAIN|BLOCKING|MAIN):\w+)/.exec(line);
+    const m = /\/\/ ((?:CHAIN|BLOCKING|MAIN|TEST):\w+)/.exec(line);
     if (m) out.set(m[1], i + 1);
   });
   return out;
@@ -102,6 +102,29 @@ describe.runIf(haveCargo)("panic-chains fixture program", () => {
       }
     }
   }
+
+  it("cargo test output: the panic is attached to its test and the chain runs from leaf to the test fn", async () => {
+    let output = "";
+    try {
+      await cargo("panic-chains", ["test", "--quiet"], { RUST_BACKTRACE: "1" });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      output = `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    }
+    expect(output).toContain("---- tests::outer_panics_in_test stdout ----");
+    const result = analyseLog(output, { roots: [crateDir] });
+    const panics = result.panics.filter((p) => p.report.kind === "panic");
+    expect(panics).toHaveLength(1);
+    expect(panics[0].report.test).toBe("tests::outer_panics_in_test");
+    const chain = panics[0].chain;
+    expect(chain.slice(0, 3).map((l) => `${l.kind} ${l.name} :${l.line}`)).toEqual([
+      `async fn panic_chains::leaf :${marks.get("MAIN:leaf")}`,
+      `async fn panic_chains::middle :${marks.get("MAIN:middle")}`,
+      `async fn panic_chains::outer :${marks.get("MAIN:outer")}`,
+    ]);
+    expect(chain[3].name).toBe("panic_chains::tests::outer_panics_in_test");
+    expect(chain[3].line).toBe(marks.get("TEST:outer_panics_in_test"));
+  });
 
   for (const [variant, binary] of Object.entries(variants)) {
     it(`demangler agrees with c++filt on every Rust symbol of the ${variant} binary`, async () => {
