@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -55,4 +55,30 @@ describe("async-doctor console check (CLI)", () => {
       expect(stderr.trim().split("\n")).toHaveLength(1);
     }
   });
+
+  it("reads a live target (the kitchen-sink stream replayed by `console serve`)", async () => {
+    const server = spawn(process.execPath, [bin, "console", "serve", sharedFixture("console", "kitchen-sink.watchupdates.grpc"), "--listen", "127.0.0.1:0", "--speed", "max"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        server.stderr!.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+          const m = /http:\/\/127\.0\.0\.1:\d+/.exec(text);
+          if (m) resolve(m[0]);
+        });
+        server.on("exit", () => reject(new Error(`serve exited: ${text}`)));
+      });
+      const { code, stdout } = await cli([address, "--duration", "2s", "--format", "json"]);
+      expect(code).toBe(1);
+      const out = JSON.parse(stdout) as { diagnoses: { rule: string; task: { name: string } | null }[]; summary: { source: { kind: string } } };
+      expect(out.summary.source.kind).toBe("live");
+      expect(out.diagnoses.map((d) => `${d.rule}:${d.task?.name ?? ""}`).sort()).toEqual(
+        ["blocking-poll:blocker", "lock-contention:", "lock-contention:", "lost-waker:lost-waker", "self-wake-spin:self-waker"].sort(),
+      );
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
 });
