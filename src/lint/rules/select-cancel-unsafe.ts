@@ -2,16 +2,16 @@ import type { FileCheckContext, CrateCheckContext, LintRule } from "../rule.ts";
 import { cancelUnsafeOperation, dataLosingMethods, firstAwaitedCancelUnsafe } from "../catalog/cancel-safety.ts";
 import { localCallOf } from "../local-calls.ts";
 import { CallGraph } from "../call-graph.ts";
-import { enclosingLoop, isBorrowedFuture, unwrapFuture } from "./select-helpers.ts";
+import { enclosingLoop, isBorrowedFuture, othersLeaveLoop, unwrapFuture } from "./select-helpers.ts";
 
 function checkSelects(context: FileCheckContext): void {
   const { model, facts } = context;
   for (const select of model.selects) {
     if (!enclosingLoop(select.site, model)) continue;
     if (select.branches.length < 2) continue;
-    for (const branch of select.branches) {
+    for (const [index, branch] of select.branches.entries()) {
       const future = branch.future;
-      if (!future || isBorrowedFuture(future)) continue;
+      if (!future || isBorrowedFuture(future) || othersLeaveLoop(select, index)) continue;
       const expression = unwrapFuture(future);
       // An inline `async { … }` branch is dropped mid-way like any other future: look at what it awaits.
       const op = expression.type === "async_block" ? firstAwaitedCancelUnsafe(expression, model) : cancelUnsafeOperation(expression, model);

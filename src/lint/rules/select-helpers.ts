@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
 import type { FileModel, SelectMacro } from "../../rust/file-model.ts";
-import { isBodyBoundary, isLoop } from "../../rust/syntax.ts";
+import { isBodyBoundary, isComment, isLoop, namedChildren } from "../../rust/syntax.ts";
 
 /** The loop a node runs in within its own body (not through closures or async blocks), if any. */
 export function enclosingLoop(node: SyntaxNode, model: FileModel): SyntaxNode | undefined {
@@ -39,4 +39,28 @@ export function isBorrowedFuture(expression: SyntaxNode): boolean {
 
 export function selectsIn(model: FileModel): SelectMacro[] {
   return model.selects;
+}
+
+/** A handler that always leaves the loop: `break`, `return …`, or a block whose last statement is one. */
+export function leavesLoop(handler: SyntaxNode | undefined): boolean {
+  if (!handler) return false;
+  const exits = (node: SyntaxNode | null | undefined) => node?.type === "break_expression" || node?.type === "return_expression";
+  if (exits(handler)) return true;
+  if (handler.type !== "block") return false;
+  const last = namedChildren(handler).filter((n) => !isComment(n)).at(-1);
+  return exits(last?.type === "expression_statement" ? last.namedChild(0) : last);
+}
+
+/**
+ * Whether every branch other than `index` leaves the loop when it wins (`_ = shutdown.changed() =>
+ * break`). Then branch `index`'s future is only dropped on the way out, never re-created by a next
+ * iteration: cancelling at shutdown loses nothing that matters and restarts no timer. `else` and
+ * `complete` branches do not compete with the others and are ignored.
+ */
+export function othersLeaveLoop(select: SelectMacro, index: number): boolean {
+  const others = select.branches.filter((_, i) => {
+    const special = select.body.branches[i]?.special;
+    return i !== index && special !== "else" && special !== "complete";
+  });
+  return others.length > 0 && others.every((branch) => leavesLoop(branch.handler));
 }

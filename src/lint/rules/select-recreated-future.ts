@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
 import { callArguments } from "../../rust/syntax.ts";
 import type { FileCheckContext, LintRule } from "../rule.ts";
-import { enclosingLoop, isBorrowedFuture, unwrapFuture } from "./select-helpers.ts";
+import { enclosingLoop, isBorrowedFuture, othersLeaveLoop, unwrapFuture } from "./select-helpers.ts";
 
 const timerFunctions = /(^|::)(sleep|sleep_until|timeout|timeout_at|delay_for)$/;
 
@@ -21,9 +21,9 @@ function checkSelects(context: FileCheckContext): void {
   const { model } = context;
   for (const select of model.selects) {
     if (!enclosingLoop(select.site, model)) continue;
-    for (const branch of select.branches) {
+    for (const [index, branch] of select.branches.entries()) {
       const future = branch.future;
-      if (!future || isBorrowedFuture(future)) continue;
+      if (!future || isBorrowedFuture(future) || othersLeaveLoop(select, index)) continue;
       const expression = unwrapFuture(future);
       if (expression.type !== "call_expression") continue;
       const target = model.resolveCall(expression);
