@@ -71,14 +71,30 @@ function readyCheckBefore(pending: SyntaxNode, body: SyntaxNode, cx: string, mod
 }
 
 function checkPollFunction(fn: SyntaxNode, context: FileCheckContext): void {
-  const { model } = context;
-  const cx = pollContextParameter(fn, model);
-  if (!cx) return;
+  const cx = pollContextParameter(fn, context.model);
   const body = fn.childForFieldName("body");
-  if (!body) return;
+  if (cx && body) checkPollBody(fn, body, cx, context);
+}
+
+/** `std::future::poll_fn(|cx| …)` / `futures::future::poll_fn`: the closure is a poll method. */
+function checkPollFnClosure(closure: SyntaxNode, context: FileCheckContext): void {
+  const { model } = context;
+  const args = model.parentOf(closure);
+  const call = args?.type === "arguments" ? model.parentOf(args) : undefined;
+  const target = call?.type === "call_expression" ? model.resolveCall(call) : undefined;
+  if (target?.kind !== "path" || target.segments[target.segments.length - 1] !== "poll_fn") return;
+  const parameters = closure.childForFieldName("parameters");
+  const first = parameters ? namedChildren(parameters)[0] : undefined;
+  const cx = first?.type === "parameter" ? first.childForFieldName("pattern")?.text : first?.text;
+  const body = closure.childForFieldName("body");
+  if (cx && body) checkPollBody(closure, body, cx, context);
+}
+
+function checkPollBody(owner: SyntaxNode, body: SyntaxNode, cx: string, context: FileCheckContext): void {
+  const { model } = context;
   const cxUnused = cx === "_" || cx.startsWith("_");
   model.visit((node) => {
-    if (node.type === "closure_expression" || node.type === "async_block" || (node.type === "function_item" && node.id !== fn.id)) return false;
+    if (node.id !== owner.id && (node.type === "closure_expression" || node.type === "async_block" || node.type === "function_item")) return false;
     if (!isPendingLiteral(node, model) || !isReturnedValue(node, model)) return true;
     const readyCheck = cxUnused ? undefined : readyCheckBefore(node, body, cx, model);
     if (readyCheck) {
@@ -103,5 +119,5 @@ export const pendingWithoutWaker: LintRule = {
   id: "pending-without-waker",
   defaultSeverity: "error",
   summary: "poll path returns Pending without registering the waker (lost wakeup, the task hangs)",
-  visitors: { function_item: checkPollFunction },
+  visitors: { function_item: checkPollFunction, closure_expression: checkPollFnClosure },
 };
