@@ -252,3 +252,39 @@ describe.skipIf(!haveCargo)("console check on the scenario recordings", () => {
     expect(lc.summary.notApplicable.map((n) => n.rule)).toEqual(["lock-contention"]);
   });
 });
+
+/** Part 1's model check: data's state model (ConsoleState) built from our recordings agrees with the raw lines and the programs. */
+describe.skipIf(!haveCargo)("state model built from the scenario recordings", () => {
+  const model = async (name: ScenarioName) => {
+    const { openRecordingSource } = await import("../../../src/console/recording/recording-source.ts");
+    const { ConsoleState } = await import("../../../src/console/model/console-state.ts");
+    const state = new ConsoleState();
+    for await (const item of openRecordingSource(runs.get(name)!.recordingPath)) if (item.update) state.applyUpdate(item.update);
+    return [...state.tasks.values(), ...state.retiredTasks];
+  };
+
+  for (const name of scenarioNames) {
+    it(`${name}: same tasks, polls and busy time as the raw recording`, async () => {
+      const { tasks } = scenario(name);
+      const records = await model(name);
+      expect(records).toHaveLength(tasks.length);
+      const byId = new Map(records.map((r) => [`${r.id}/${r.createdAt}`, r]));
+      expect(byId.size).toBe(records.length);
+      for (const raw of tasks.filter((t) => t.name !== "")) {
+        const rec = records.find((r) => r.name === raw.name && String(r.id) === raw.id)!;
+        expect(rec, raw.name).toBeDefined();
+        expect(rec.polls, `${raw.name} polls`).toBe(raw.polls.length);
+        const busyMs = pollDurationsMs(raw).reduce((a, b) => a + b, 0);
+        expect(rec.busyNs / 1e6, `${raw.name} busy`).toBeCloseTo(busyMs, 0);
+        expect(Number.isNaN(rec.droppedAt), `${raw.name} open`).toBe(raw.closedAt === undefined);
+      }
+    });
+  }
+
+  it("blocking-poll: the model's blocker was busy at least as long as the program blocked", async () => {
+    const blocker = (await model("blocking-poll")).find((r) => r.name === "blocker")!;
+    const blocked = runs.get("blocking-poll")!.facts.blocked_ms as number[];
+    expect(blocker.busyNs / 1e6).toBeGreaterThanOrEqual(blocked.reduce((a, b) => a + b, 0));
+    expect(blocker.polls).toBeGreaterThanOrEqual(4);
+  });
+});
