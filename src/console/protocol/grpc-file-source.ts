@@ -7,7 +7,8 @@
  * `<name>.meta.json` beside the file, a `.taskdetails.` in the file name, else WatchUpdates.
  * `receivedAt` comes from the meta file's per-message `received_ms` when present, else from `now`.
  */
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync } from "node:fs";
+import nodePath from "node:path";
 import type { ConsoleSource, OpenSourceOptions, SourceItem } from "../source.ts";
 import { decodeTaskDetails, decodeUpdate } from "./decode.ts";
 import { GrpcFrameDecoder } from "./grpc-frames.ts";
@@ -23,6 +24,27 @@ interface CaptureMeta {
 
 export interface GrpcFileSourceOptions extends OpenSourceOptions {
   rpc?: GrpcRpc;
+  /**
+   * For `<name>.watchupdates.grpc`: also read the sibling `<name>.taskdetails.*.grpc` bodies of the same
+   * run (as the shared fixtures lay them out) and yield their TaskDetails after the updates, so tasks
+   * get their poll histograms. Default true.
+   */
+  siblings?: boolean;
+}
+
+/** `<name>.taskdetails.*.grpc` files beside a `<name>.watchupdates.grpc`. */
+export function taskDetailsSiblings(path: string): string[] {
+  const m = /^(.*)\.watchupdates\.grpc$/.exec(nodePath.basename(path));
+  if (!m) return [];
+  const dir = nodePath.dirname(path);
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.startsWith(`${m[1]}.taskdetails.`) && f.endsWith(".grpc"))
+      .sort()
+      .map((f) => nodePath.join(dir, f));
+  } catch {
+    return [];
+  }
 }
 
 export function metaPathFor(path: string): string {
@@ -82,6 +104,11 @@ export function openGrpcFileSource(path: string, options: GrpcFileSourceOptions 
       } catch (error) {
         throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (rpc === "WatchUpdates" && options.siblings !== false) {
+        for (const sibling of taskDetailsSiblings(path)) {
+          yield* openGrpcFileSource(sibling, { rpc: "WatchTaskDetails", siblings: false, ...(options.signal ? { signal: options.signal } : {}) });
+        }
+      }
     } finally {
       stream.destroy();
     }
@@ -89,7 +116,7 @@ export function openGrpcFileSource(path: string, options: GrpcFileSourceOptions 
 
   return {
     kind: "grpc",
-    description: `${path} (${rpc} body)`,
+    description: `${path} (${rpc} body${rpc === "WatchUpdates" && options.siblings !== false && taskDetailsSiblings(path).length > 0 ? ` + ${taskDetailsSiblings(path).length} TaskDetails bodies` : ""})`,
     limitations: [],
     [Symbol.asyncIterator]: () => items(),
     close: async () => {

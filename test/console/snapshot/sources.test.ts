@@ -49,6 +49,14 @@ describe("console snapshot sources", () => {
     ]);
   });
 
+  it("adds the sibling .taskdetails.*.grpc bodies of a .watchupdates.grpc file (same run)", async () => {
+    const doc = await snapshotJson(sharedFixture("console", "kitchen-sink-stock.watchupdates.grpc"), { filter: ["name~/^(blocker|self-waker)$/"], sort: "name" });
+    expect(doc.tasks.map((t: { name: string; pollHistogram?: { count: number } }) => [t.name, t.pollHistogram?.count])).toEqual([
+      ["blocker", 4],
+      ["self-waker", 1005],
+    ]);
+  });
+
   it("reads a live target (the replay server) for --duration, from the snapshot through the deltas", async () => {
     const server = await startReplayServer(await loadReplaySource(sharedFixture("console", "kitchen-sink.watchupdates.grpc")), { listen: { host: "127.0.0.1", port: 0 }, speed: 0, atEnd: "hold" });
     try {
