@@ -1,8 +1,13 @@
 import { findRustFiles } from "../rust/crate-walker.ts";
-import { readSource } from "../rust/read-source.ts";
+import { availableParallelism } from "node:os";
+import { displayPathOf, readSource } from "../rust/read-source.ts";
 import { SourceFile } from "../rust/source-file.ts";
 import type { Finding, FileNotice } from "./finding.ts";
-import { activeRules, checkCrates, finalizeFindings, lintSourceFile } from "./engine.ts";
+import { activeRules, checkCrates, finalizeFindings, lintSourceFile, type FileResult } from "./engine.ts";
+import { lintFilesInWorkers } from "./parallel.ts";
+
+/** Below this many files, starting workers costs more than it saves. */
+const parallelThreshold = 64;
 import { defaultConfig, loadConfig, type LintConfig } from "./config.ts";
 import { ruleIds } from "./rules/index.ts";
 import type { FileFacts } from "./facts.ts";
@@ -15,6 +20,8 @@ export interface LintOptions {
   configPath?: string;
   stdinName?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for pass 1; by default one per core when there are many files, else none. */
+  jobs?: number;
 }
 
 export interface LintResult {
@@ -43,7 +50,23 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   const inMemorySources = new Map<string, string>();
   let lines = 0;
   let done = 0;
-  for (const file of files) {
+  const take = (result: FileResult) => {
+    findings.push(...result.findings);
+    notices.push(...result.notices);
+    facts.push(result.facts);
+    lines += result.facts.lines;
+  };
+  const jobs = options.jobs ?? (files.length >= parallelThreshold ? availableParallelism() : 1);
+  const onDisk = files.filter((file) => file !== "-");
+  if (jobs > 1 && onDisk.length >= 2) {
+    await lintFilesInWorkers(onDisk, config, options.rules ?? [], jobs, (file, result, skipped) => {
+      done++;
+      if (result) take(result);
+      else notices.push({ file: displayPathOf(file), kind: "skipped", message: skipped ?? "skipped" });
+      options.onProgress?.(done, files.length);
+    });
+  }
+  for (const file of jobs > 1 && onDisk.length >= 2 ? files.filter((f) => f === "-") : files) {
     const read = await readSource(file, options.stdinName);
     done++;
     if (!read.ok) {
@@ -51,11 +74,7 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
       continue;
     }
     if (file === "-") inMemorySources.set(read.file.displayPath, read.file.text);
-    const result = await lintSourceFile(read.file, config, rules, crateRoots);
-    findings.push(...result.findings);
-    notices.push(...result.notices);
-    facts.push(result.facts);
-    lines += result.facts.lines;
+    take(await lintSourceFile(read.file, config, rules, crateRoots));
     options.onProgress?.(done, files.length);
     // Let the event loop breathe between files so progress output and signals are handled.
     if (done % 50 === 0) await new Promise((resolve) => setImmediate(resolve));

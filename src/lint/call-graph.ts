@@ -2,7 +2,7 @@ import path from "node:path";
 import type { BlockingCallFact, CallFact, CrateFacts, FunctionFacts } from "./facts.ts";
 
 /** Method names too common to resolve by name alone outside `self.` calls. */
-const ambiguousMethodNames = new Set([
+export const ambiguousMethodNames: ReadonlySet<string> = new Set([
   "get", "set", "new", "len", "send", "recv", "read", "write", "lock", "run", "call", "next", "push", "insert",
   "remove", "clone", "from", "into", "map", "wait", "join", "flush", "close", "open", "poll", "start", "stop",
   "handle", "process", "update", "build", "parse", "load", "save", "execute", "apply", "init", "default", "as_ref",

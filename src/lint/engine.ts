@@ -83,7 +83,8 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
         handlers.set(type, list);
       }
     }
-    model.visit((node) => {
+    const types = new Set<string>(["function_item", "call_expression", ...handlers.keys()]);
+    model.forEachOfType(types, (node) => {
       if (node.type === "function_item") collector.onFunction(node);
       else if (node.type === "call_expression") collector.onCall(node);
       const list = handlers.get(node.type);
@@ -93,7 +94,6 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
           handler(node, context);
         }
       }
-      return true;
     });
     for (const rule of rules) {
       if (rule.finishFile) {

@@ -1,6 +1,5 @@
 import type { SyntaxNode } from "../rust/parser.ts";
 import { isExecutorContext } from "../rust/file-model.ts";
-import { isAwaited } from "../rust/syntax.ts";
 import type { FileCheckContext } from "./rule.ts";
 import type { FunctionFacts, Span } from "./facts.ts";
 import { classifyCall } from "./catalog/blocking-calls.ts";
@@ -45,7 +44,10 @@ export class FactsCollector {
       blocking: [],
       calls: [],
     };
-    if (info.isAsync) fn.cancelUnsafeAwait = firstCancelUnsafeAwait(node, this.context);
+    if (info.isAsync) {
+      const body = node.childForFieldName("body");
+      fn.cancelUnsafeAwait = body ? firstAwaitedCancelUnsafe(body, model) : undefined;
+    }
     this.functionsById.set(node.id, fn);
     facts.functions.push(fn);
   }
@@ -77,11 +79,6 @@ export class FactsCollector {
         kind: "executor",
       });
     }
-    void isAwaited;
   }
 }
 
-function firstCancelUnsafeAwait(fn: SyntaxNode, context: FileCheckContext): string | undefined {
-  const body = fn.childForFieldName("body");
-  return body ? firstAwaitedCancelUnsafe(body, context.model) : undefined;
-}

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "../rust/parser.ts";
 import type { FileModel } from "../rust/file-model.ts";
 import type { CallFact } from "./facts.ts";
+import { ambiguousMethodNames } from "./call-graph.ts";
 
 /** Crates whose functions are never this crate's own helpers. */
 const externalRoots = new Set([
@@ -20,7 +21,10 @@ export function localCallOf(call: SyntaxNode, model: FileModel): CallFact | unde
   const target = model.resolveCall(call);
   if (!target) return undefined;
   if (target.kind === "method") {
-    return { name: target.name, viaSelf: target.receiver.type === "self" };
+    const viaSelf = target.receiver.type === "self";
+    // obj.get() / obj.send()… never resolve by name alone (see CallGraph.resolve): not worth a fact.
+    if (!viaSelf && ambiguousMethodNames.has(target.name)) return undefined;
+    return { name: target.name, viaSelf };
   }
   const segments = target.segments;
   const first = segments[0]!;

@@ -34,6 +34,7 @@ export async function runLintCommand(paths: string[], options: RunLintOptions): 
     rules: options.rule,
     configPath: options.config,
     stdinName: options.stdinFilename,
+    jobs: options.jobs,
     onProgress: showProgress
       ? (done, total) => {
           if (total >= 100 && (done % 25 === 0 || done === total)) process.stderr.write(`\rasync-doctor: linted ${done}/${total} files`);

@@ -18,6 +18,7 @@ export interface BindingHint {
   isGuard?: boolean;
 }
 
+const letTypes: ReadonlySet<string> = new Set(["let_declaration"]);
 const guardMethods = new Set(["lock", "read", "write", "borrow", "borrow_mut", "try_lock", "try_read", "try_write", "try_borrow", "try_borrow_mut"]);
 
 export class BindingIndex {
@@ -25,15 +26,11 @@ export class BindingIndex {
   private readonly structFields = new Map<string, string>();
 
   constructor(private readonly model: FileModel) {
-    walkTree(model.tree.rootNode, (node) => {
-      if (node.type === "field_declaration") {
-        const name = node.childForFieldName("name")?.text;
-        const type = node.childForFieldName("type")?.text;
-        if (name && type) this.structFields.set(name, type);
-        return false;
-      }
-      return node.type !== "function_item" || true;
-    });
+    for (const node of model.tree.rootNode.descendantsOfType("field_declaration")) {
+      const name = node?.childForFieldName("name")?.text;
+      const type = node?.childForFieldName("type")?.text;
+      if (name && type) this.structFields.set(name, type);
+    }
   }
 
   /** The hint for the receiver of a method call, if the source says what it is. */
@@ -109,16 +106,12 @@ export class BindingIndex {
     }
     const body = fn.childForFieldName("body");
     if (body) {
-      this.model.visit((node) => {
-        if (node.type === "function_item") return false;
-        if (node.type === "let_declaration") {
-          const pattern = node.childForFieldName("pattern");
-          const value = node.childForFieldName("value");
-          const type = node.childForFieldName("type");
-          const hint = value ? this.hintForExpression(value) : type ? this.hintForType(type.text) : undefined;
-          if (pattern && hint) for (const name of boundNames(pattern)) map!.set(name, hint);
-        }
-        return true;
+      this.model.forEachOfType(letTypes, (node) => {
+        const pattern = node.childForFieldName("pattern");
+        const value = node.childForFieldName("value");
+        const type = node.childForFieldName("type");
+        const hint = value ? this.hintForExpression(value) : type ? this.hintForType(type.text) : undefined;
+        if (pattern && hint) for (const name of boundNames(pattern)) map!.set(name, hint);
       }, body);
     }
     return map;

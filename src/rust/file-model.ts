@@ -40,6 +40,8 @@ const expressionMacros = new Set([
   "ready", "pin", "anyhow", "bail", "ensure", "format_args",
 ]);
 
+const interestingMacroBody = /\.await|spawn|block_on|sleep|lock\(|borrow|recv|join|wait|fs::|thread::|process::|net::|Pending|waker|blocking_|read_to|read_line|stdin|Command/;
+
 /** Calls whose closure argument runs on another thread, not on the executor. */
 const offloadingFunctions = new Set(["spawn_blocking", "block_in_place", "spawn", "scope", "join"]);
 const rayonChainMethods = /^(par_iter|par_iter_mut|into_par_iter|par_chunks|par_chunks_mut|par_bridge|par_lines|par_split|par_windows)$/;
@@ -62,7 +64,10 @@ export class FileModel {
   private readonly fragmentByRoot = new Map<number, Fragment>();
   private readonly functionCache = new Map<number, FunctionInfo>();
   private readonly contextCache = new Map<number, ExecContext>();
+  private readonly memos = new Map<string, Map<number, unknown>>();
   private readonly safeWrappers: Set<string>;
+  /** Per tree (file or fragment): the fn items, closures and async blocks, for context lookups. */
+  private readonly boundaryIndexes = new Map<SyntaxTree, BoundaryIndex>();
 
   private constructor(
     readonly source: SourceFile,
@@ -132,11 +137,7 @@ export class FileModel {
   // --- macro bodies --------------------------------------------------------------------------
 
   private expandMacros(root: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
-    const sites: SyntaxNode[] = [];
-    walkTree(root, (node) => {
-      if (node.type === "macro_invocation") sites.push(node);
-      return node.type !== "macro_definition" && node.type !== "token_tree";
-    });
+    const sites = root.descendantsOfType("macro_invocation").filter((n): n is SyntaxNode => n !== null);
     for (const site of sites) this.expandMacro(site, delta, parser);
   }
 
@@ -189,7 +190,11 @@ export class FileModel {
       parseJoinBody(treeText, contentStart, contentEnd).forEach((range, index) => add(range.start, range.end, { kind: "join-future", index }, false));
       return;
     }
-    if (expressionMacros.has(name)) add(contentStart, contentEnd, { kind: "macro-arguments" }, true);
+    // Re-parsing every println! would cost as much as the file's own parse; only bodies that can
+    // hold what the rules look for are worth it.
+    if (expressionMacros.has(name) && interestingMacroBody.test(treeText.slice(contentStart, contentEnd))) {
+      add(contentStart, contentEnd, { kind: "macro-arguments" }, true);
+    }
   }
 
   /** Re-parsed expressions of a macro invocation (empty for macros left as token trees). */
@@ -231,6 +236,56 @@ export class FileModel {
     });
   }
 
+  /**
+   * Calls `visit` for every node of the given types, in document order, including those inside
+   * re-parsed macro bodies. Uses tree-sitter's own descendant search: materialising every node in JS
+   * costs several times the parse.
+   */
+  forEachOfType(types: ReadonlySet<string>, visit: (node: SyntaxNode) => void, from: SyntaxNode = this.tree.rootNode): void {
+    const wanted = [...types];
+    if (!types.has("macro_invocation")) wanted.push("macro_invocation");
+    for (const node of from.descendantsOfType(wanted)) {
+      if (!node || node.id === from.id) continue;
+      if (types.has(node.type)) visit(node);
+      if (node.type === "macro_invocation") {
+        for (const expression of this.macroExpressions(node)) {
+          if (types.has(expression.type)) visit(expression);
+          this.forEachOfType(types, visit, expression);
+        }
+      }
+    }
+  }
+
+  /** Nodes of the given types that run in the same body as `scope` (not in nested closures, async blocks or fns). */
+  nodesInBody(scope: SyntaxNode, types: ReadonlySet<string>): SyntaxNode[] {
+    const owner = isBoundaryType(scope.type) ? scope : this.ownerBoundary(scope);
+    const found: SyntaxNode[] = [];
+    if (types.has(scope.type)) found.push(scope);
+    this.forEachOfType(types, (node) => {
+      if (this.ownerBoundary(node)?.id === owner?.id) found.push(node);
+    }, scope);
+    return found;
+  }
+
+  private boundaryIndex(tree: SyntaxTree): BoundaryIndex {
+    let index = this.boundaryIndexes.get(tree);
+    if (!index) {
+      index = new BoundaryIndex(tree.rootNode.descendantsOfType(["function_item", "closure_expression", "async_block"]).filter(
+        (node): node is SyntaxNode => node !== null && !(node.type === "function_item" && node.childForFieldName("name")?.text === "__async_doctor_fragment"),
+      ));
+      this.boundaryIndexes.set(tree, index);
+    }
+    return index;
+  }
+
+  /** The innermost fn item, closure or async block strictly containing `node` (crossing into macro sites). */
+  ownerBoundary(node: SyntaxNode): SyntaxNode | undefined {
+    const inTree = this.boundaryIndex(node.tree).innermostContaining(node);
+    if (inTree) return inTree;
+    const fragment = this.fragmentOf(node);
+    return fragment ? this.ownerBoundary(fragment.site) : undefined;
+  }
+
   // --- functions and contexts ----------------------------------------------------------------
 
   functionInfo(fn: SyntaxNode): FunctionInfo {
@@ -243,8 +298,8 @@ export class FileModel {
   }
 
   enclosingFunction(node: SyntaxNode): FunctionInfo | undefined {
-    for (const ancestor of this.ancestors(node)) {
-      if (ancestor.type === "function_item") return this.functionInfo(ancestor);
+    for (let boundary = this.ownerBoundary(node); boundary; boundary = this.ownerBoundary(boundary)) {
+      if (boundary.type === "function_item") return this.functionInfo(boundary);
     }
     return undefined;
   }
@@ -254,9 +309,9 @@ export class FileModel {
     const found = this.contextCache.get(node.id);
     if (found) return found;
     let context: ExecContext | undefined;
-    for (const ancestor of this.ancestors(node)) {
-      context = this.contextOpenedBy(ancestor);
-      if (context) break;
+    for (let boundary = this.ownerBoundary(node); boundary && !context; boundary = this.ownerBoundary(boundary)) {
+      const opener = boundary;
+      context = this.memo("contextOpenedBy", opener, () => this.contextOpenedBy(opener));
     }
     context ??= { kind: "sync" };
     this.contextCache.set(node.id, context);
@@ -308,11 +363,29 @@ export class FileModel {
     return undefined;
   }
 
-  /** Resolves a call's target through the file's imports: path calls as full paths. */
+  /** Resolves a call's target through the file's imports: path calls as full paths. Memoised per node. */
   resolveCall(call: SyntaxNode): CallTarget | undefined {
-    const target = callTarget(call);
-    if (target?.kind === "path") return { ...target, segments: this.uses.resolve(target.segments) };
-    return target;
+    return this.memo("resolveCall", call, () => {
+      const target = callTarget(call);
+      if (target?.kind === "path") return { ...target, segments: this.uses.resolve(target.segments) };
+      return target;
+    });
+  }
+
+  /**
+   * Several rules ask the same question of the same node (what does this call call? is it blocking?);
+   * answers are kept per node id for the life of the file.
+   */
+  memo<T>(question: string, node: SyntaxNode, compute: () => T): T {
+    let answers = this.memos.get(question) as Map<number, T> | undefined;
+    if (!answers) {
+      answers = new Map();
+      this.memos.set(question, answers);
+    }
+    if (answers.has(node.id)) return answers.get(node.id)!;
+    const answer = compute();
+    answers.set(node.id, answer);
+    return answer;
   }
 
   /** The resolved path at the root of a method chain (`std::process::Command::new(..).output()`). */
@@ -325,5 +398,56 @@ export class FileModel {
 
   argumentsOf(call: SyntaxNode): SyntaxNode[] {
     return callArguments(call);
+  }
+}
+
+function isBoundaryType(type: string): boolean {
+  return type === "function_item" || type === "closure_expression" || type === "async_block";
+}
+
+/**
+ * The context-opening nodes of one tree in document order with their nesting, so "which closure or
+ * fn contains this node" is a binary search and a short climb instead of a parent walk per node.
+ */
+class BoundaryIndex {
+  private readonly starts: number[];
+  private readonly ends: number[];
+  private readonly parents: number[];
+
+  constructor(private readonly nodes: SyntaxNode[]) {
+    this.starts = nodes.map((n) => n.startIndex);
+    this.ends = nodes.map((n) => n.endIndex);
+    this.parents = [];
+    const stack: number[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      while (stack.length > 0 && this.ends[stack[stack.length - 1]!]! < this.ends[i]!) stack.pop();
+      this.parents.push(stack.length > 0 ? stack[stack.length - 1]! : -1);
+      stack.push(i);
+    }
+  }
+
+  innermostContaining(node: SyntaxNode): SyntaxNode | undefined {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let low = 0;
+    let high = this.starts.length - 1;
+    let candidate = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid]! <= start) {
+        candidate = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    for (let i = candidate; i !== -1; i = this.parents[i]!) {
+      if (this.ends[i]! >= end && this.nodes[i]!.id !== node.id && (this.starts[i]! < start || this.ends[i]! > end || this.nodes[i]!.id !== node.id)) {
+        if (this.starts[i] === start && this.ends[i] === end) {
+          // Same span as the node: it is the node itself or its wrapper; keep climbing for a real owner.
+          if (isBoundaryType(node.type)) continue;
+        }
+        return this.nodes[i];
+      }
+    }
+    return undefined;
   }
 }

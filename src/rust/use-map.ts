@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "./parser.ts";
-import { namedChildren, pathSegments, walkTree } from "./syntax.ts";
+import { namedChildren, pathSegments } from "./syntax.ts";
 
 /**
  * Maps the names a file brings into scope with `use` to their full paths, so `sleep(d)` after
@@ -13,14 +13,10 @@ export class UseMap {
 
   static fromTree(root: SyntaxNode): UseMap {
     const map = new UseMap();
-    walkTree(root, (node) => {
-      if (node.type === "use_declaration") {
-        const argument = node.childForFieldName("argument");
-        if (argument) map.addUseTree(argument, []);
-        return false;
-      }
-      return true;
-    });
+    for (const node of root.descendantsOfType("use_declaration")) {
+      const argument = node?.childForFieldName("argument");
+      if (argument) map.addUseTree(argument, []);
+    }
     return map;
   }
 

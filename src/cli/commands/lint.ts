@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { SetExitCode } from "../registry.ts";
 
 export interface LintCommandOptions {
@@ -9,6 +9,7 @@ export interface LintCommandOptions {
   config?: string;
   color?: boolean;
   progress?: boolean;
+  jobs?: number;
 }
 
 export function registerLint(program: Command, setExitCode: SetExitCode): void {
@@ -24,6 +25,11 @@ export function registerLint(program: Command, setExitCode: SetExitCode): void {
     .option("--stdin-filename <name>", "file name to report for code read from stdin", "<stdin>")
     .option("--no-color", "disable colour (NO_COLOR is honoured too)")
     .option("--no-progress", "do not print progress on stderr")
+    .option("-j, --jobs <n>", "worker threads (default: one per core for 64+ files)", (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+      return n;
+    })
     .option("--list-rules", "list the rules with their default severity and exit")
     .action(async (paths: string[], options: LintCommandOptions & { stdinFilename: string; listRules?: boolean }) => {
       const { runLintCommand } = await import("../../lint/run-lint-command.ts");

@@ -29,6 +29,17 @@ export interface ExtraBlockingFunctions {
 }
 
 export function classifyCall(call: SyntaxNode, model: FileModel, bindings: BindingIndex, extra: ExtraBlockingFunctions): BlockingCall | undefined {
+  return model.memo("classifyCall", call, () => classifyUncached(call, model, bindings, extra));
+}
+
+/** Method names that can block with some receiver; any other method needs no receiver analysis. */
+const methodsNeedingReceiver = new Set([
+  "recv", "recv_timeout", "iter", "send", "join", "wait", "wait_while", "wait_timeout", "wait_timeout_while",
+  "read_line", "lines", "read_to_string", "read_to_end", "output", "status", "wait_with_output", "accept",
+  "incoming", "read", "read_exact", "write", "write_all", "flush", "recv_from", "send_to", "open", "execute", "call",
+]);
+
+function classifyUncached(call: SyntaxNode, model: FileModel, bindings: BindingIndex, extra: ExtraBlockingFunctions): BlockingCall | undefined {
   const target = model.resolveCall(call);
   if (!target) return undefined;
   if (target.kind === "path") return classifyPath(target.segments, call, model, extra);
@@ -104,6 +115,7 @@ function classifyMethod(name: string, receiver: SyntaxNode, call: SyntaxNode, mo
     default:
       break;
   }
+  if (!methodsNeedingReceiver.has(name)) return undefined;
   const hint = bindings.hintFor(receiver);
   const root = hint?.root ?? "";
   const typeText = hint?.typeText ?? "";

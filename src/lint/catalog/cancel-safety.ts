@@ -48,16 +48,12 @@ export function cancelUnsafeOperation(expression: SyntaxNode, model: FileModel):
 
 /** The first data-losing operation awaited directly in `body` (not in nested closures, async blocks or fns). */
 export function firstAwaitedCancelUnsafe(body: SyntaxNode, model: FileModel): string | undefined {
-  let found: string | undefined;
-  model.visit((node) => {
-    if (found) return false;
-    if (node.id !== body.id && (node.type === "closure_expression" || node.type === "async_block" || node.type === "function_item")) return false;
-    if (node.type === "await_expression") {
-      const operand = node.namedChild(0);
-      const op = operand ? cancelUnsafeOperation(operand, model) : undefined;
-      if (op) found = op;
-    }
-    return true;
-  }, body);
-  return found;
+  for (const node of model.nodesInBody(body, awaitTypes)) {
+    const operand = node.namedChild(0);
+    const op = operand ? cancelUnsafeOperation(operand, model) : undefined;
+    if (op) return op;
+  }
+  return undefined;
 }
+
+const awaitTypes: ReadonlySet<string> = new Set(["await_expression"]);
