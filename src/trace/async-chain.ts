@@ -75,7 +75,11 @@ function isPinPoll(f: Frame | undefined): boolean {
   return f !== undefined && /^(<core::pin::Pin<.*> as core::future::future::Future>::poll|poll<alloc::boxed::Box<\(dyn core::future::future::Future)/.test(f.demangled);
 }
 function isBlockingTask(f: Frame | undefined): boolean {
-  return f !== undefined && /BlockingTask<.*> as core::future::future::Future>::poll/.test(f.demangled);
+  return (
+    f !== undefined &&
+    (/BlockingTask<.*> as core::future::future::Future>::poll/.test(f.demangled) ||
+      (f.location !== undefined && /[\\/]tokio-[^\\/]+[\\/](tokio[\\/])?src[\\/]runtime[\\/]blocking[\\/]task\.rs$/.test(f.location.file)))
+  );
 }
 function isTaskPoll(f: Frame): boolean {
   return /tokio::runtime::task::core::Core<.*>::poll|tokio::runtime::task::harness::|^\{closure#0\}<.*\{async_block_env#0\}|^poll<.*\{async_block_env#0\}/.test(f.demangled) ||
@@ -131,7 +135,15 @@ export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicA
     if (kind === "select! branch") {
       // The branch's own location is tokio's macro; the select! call is the parent frame's await point.
       const parent = frames.slice(i + 1).find((f) => f.class === "user" && nameShape(f.demangled).base === shape.base);
-      if (parent?.location) where = parent.location;
+      if (parent?.location) {
+        where = parent.location;
+        if (link.name === "{unnamed}" && sources && where.line !== undefined) {
+          const parentLines = sources.lines(where.file);
+          const around = parentLines ? enclosingConstruct(parentLines, where.line, where.column ?? 1) : undefined;
+          const fnName = around?.fnName ?? around?.inFn;
+          if (fnName) link.name = fnName;
+        }
+      }
     }
     if (where) {
       link.file = where.file;

@@ -120,6 +120,8 @@ export function classifyName(name: string, loc: SourceLocation | undefined, user
 }
 
 function classifyUncached(name: string, loc: SourceLocation | undefined, userCrates: ReadonlySet<string>): FrameClass {
+  // line-tables-only builds print the user's `fn main` as plain `main`, like the C entry point: the file decides.
+  if (name === "main" && loc !== undefined && isUserPath(loc.file) && !/^\.\/csu\//.test(loc.file)) return "user";
   if (name === "<unknown>" || name === "" || /^0x[0-9a-f]+$/i.test(name)) return "unknown";
   if (panicNames.some((re) => re.test(name))) return "panic";
   if (glueNames.some((re) => re.test(name))) return "glue";

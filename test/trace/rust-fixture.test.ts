@@ -155,3 +155,34 @@ describe.runIf(haveCargo)("panic-chains fixture program", () => {
     });
   }
 });
+
+/**
+ * `debug = "line-tables-only"` release builds print DWARF names without module paths (`{async_fn#0}`,
+ * `{closure#0}`, `crunch`): the kinds are exact, the names are recovered from the source.
+ */
+describe.runIf(haveCargo)("panic-chains fixture program, line-tables-only release build", () => {
+  const binary = path.join(rustTargetDir, "lto", "release", "panic-chains");
+  beforeAll(async () => {
+    await cargo("panic-chains", ["build", "--quiet", "--release"], {
+      CARGO_TARGET_DIR: path.join(rustTargetDir, "lto"),
+      CARGO_PROFILE_RELEASE_DEBUG: "line-tables-only",
+    });
+  });
+
+  const marks = markers();
+  const lastSegment = (name: string) => name.split("::").pop()!;
+  for (const scenario of Object.keys(expected)) {
+    it(`${scenario}: kinds, names from the source, marker lines`, async () => {
+      const log = await runScenario(binary, scenario, "1");
+      const { chain, notes } = analyseLog(log, { roots: [crateDir] }).panics[0];
+      expect(notes.join(" ")).toMatch(/line-tables-only/);
+      expect(chain.map((l) => `${l.kind} ${l.name} :${l.line}`)).toEqual(
+        expected[scenario].map(([kind, name, marker]) => {
+          // Without a path, a trait impl is not visible: its boxed future is just a boxed future.
+          const k = kind.source.replace(/^\^|\$$/g, "").replace(/\\/g, "").replace("trait method through a boxed future", "boxed future");
+          return `${k} ${lastSegment(name)} :${marks.get(marker)}`;
+        }),
+      );
+    });
+  }
+});
