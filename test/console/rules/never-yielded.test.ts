@@ -30,4 +30,10 @@ describe("never-yielded", () => {
     expect(runRule(neverYielded, tl)).toHaveLength(0);
     expect(runRule(neverYielded, tl, ["never-yielded.threshold=400ms"])).toHaveLength(1);
   });
+
+  it("lowers confidence when the app's clock went backwards between updates", () => {
+    const d = runRule(neverYielded, timeline([task("spin", [{ at: 100, polls: 1, lastPollStarted: 50 }])], 1500, { clockWentBackwards: true }));
+    expect(d[0]!.confidence).toBe("medium");
+    expect(d[0]!.evidence.clockWentBackwards).toBe(true);
+  });
 });
