@@ -156,3 +156,22 @@ describe("backtrace forms", () => {
     expect(frames.map((f) => f.demangled)).toEqual(["btdemo::worker::{{closure}}", "btdemo::handle_request"]);
   });
 });
+
+describe("parser robustness (property tests)", () => {
+  it("never throws on arbitrary mixes of real and garbage lines, and never invents frames", async () => {
+    const fc = (await import("fast-check")).default;
+    const realLines = sample("tokio_mt.spawn.debug-v0.btfull.txt").split("\n").concat(sample("tokio_taskdump.1_53.debug.txt").split("\n"), sample("force_capture.async.debug.txt").split("\n"));
+    const line = fc.oneof(fc.constantFrom(...realLines), fc.string({ maxLength: 80 }), fc.constantFrom("stack backtrace:", "Stack backtrace:", "Error: x", "Caused by:", "   0: ", "  at ", "╼ ", "TASK 1:", "thread 'x' panicked at '"));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 60 }), (lines) => {
+        const text = lines.join("\n");
+        const log = parseLog(text);
+        const frames = log.panics.reduce((n, p) => n + (p.backtrace?.frames.length ?? 0), 0);
+        const numbered = lines.filter((l) => /^\s*\d+:\s/.test(l)).length + (text.match(/\{ fn: /g) ?? []).length;
+        const unnumbered = lines.filter((l) => /^ {6,}\S+$/.test(l)).length;
+        expect(frames).toBeLessThanOrEqual(numbered + unnumbered);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
