@@ -32,7 +32,7 @@ export function relatedMarkdown(topic: Topic): string {
   }
   if (topic.runtime_rules.length) {
     lines.push(
-      `- Runtime rules (\`async-doctor console\`): ${topic.runtime_rules.map((id) => `[\`${id}\`](docs/runtime-rules/${id}.md)`).join(", ")}`,
+      `- Runtime rules (\`async-doctor console check\`): ${topic.runtime_rules.map((id) => `[\`${id}\`](docs/runtime-rules/${id}.md)`).join(", ")}`,
     );
   }
   if (topic.related_topics.length) lines.push(`- See also: ${topic.related_topics.map((id) => `\`async-doctor explain ${id}\``).join(", ")}`);

@@ -32,8 +32,9 @@ export function renderText(topic: Topic, context: RenderContext & { color: boole
   const related: string[] = [];
   if (topic.lint_rules.length) related.push(`${c.bold("lint rules")}     ${topic.lint_rules.join(", ")}  ${c.dim("(async-doctor lint; docs/rules/<id>.md)")}`);
   if (topic.runtime_rules.length) {
-    related.push(`${c.bold("runtime rules")}  ${topic.runtime_rules.join(", ")}  ${c.dim("(async-doctor console; docs/runtime-rules/<id>.md)")}`);
+    related.push(`${c.bold("runtime rules")}  ${topic.runtime_rules.join(", ")}  ${c.dim("(async-doctor console check; docs/runtime-rules/<id>.md)")}`);
   }
+  if (topic.commands.length) related.push(`${c.bold("commands")}       ${topic.commands.join(", ")}`);
   if (topic.related_topics.length) related.push(`${c.bold("see also")}       ${topic.related_topics.map((id) => `explain ${id}`).join(", ")}`);
   if (related.length) out.push(...related, "");
   if (context.confidence !== undefined && context.confidence < 1) {
