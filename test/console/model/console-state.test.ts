@@ -228,3 +228,32 @@ describe("delta semantics", () => {
     expect(times.idleNs).toBe(10e9 - 2e9 - 5e9);
   });
 });
+
+describe("reset and prune", () => {
+  const ts = (s: number) => ({ seconds: 2000 + s, nanos: 0 });
+  const update = (now: number, id: bigint, dropped?: number) => ({
+    now: ts(now),
+    taskUpdate: {
+      newTasks: [{ id, kind: 0, fields: [], parents: [] }],
+      statsUpdate: new Map([[id, { createdAt: ts(0), wakes: 0, wakerClones: 0, wakerDrops: 0, selfWakes: 0, ...(dropped !== undefined ? { droppedAt: ts(dropped) } : {}) }]]),
+      droppedEvents: 1,
+    },
+  });
+  it("prune forgets only entities completed longer ago than the retention", () => {
+    const state = new ConsoleState();
+    state.applyUpdate(update(1, 1n, 1));
+    state.applyUpdate(update(5, 2n, 4));
+    state.applyUpdate(update(10, 3n));
+    expect(state.prune(3e9)).toBe(1); // task 1 dropped at 1 s < 10 − 3
+    expect([...state.tasks.keys()]).toEqual([2n, 3n]);
+  });
+  it("reset clears tasks, counters and the clock anchor", () => {
+    const state = new ConsoleState();
+    state.applyUpdate(update(1, 1n));
+    state.reset();
+    expect(state.tasks.size).toBe(0);
+    expect(state.droppedEventsTotal).toBe(0);
+    expect(state.updates).toBe(0);
+    expect(state.clock.seconds).toBeUndefined();
+  });
+});
