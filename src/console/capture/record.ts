@@ -61,7 +61,14 @@ export async function recordCapture(targetText: string, options: RecordOptions):
           writer.message("WatchUpdates", event.session, event.bytes);
           summary.updates++;
           if (wanted.size > 0) {
-            for (const task of decodeUpdate(event.bytes).taskUpdate?.newTasks ?? []) {
+            let newTasks: Task[] = [];
+            try {
+              newTasks = decodeUpdate(event.bytes).taskUpdate?.newTasks ?? [];
+            } catch (error) {
+              // The raw bytes are on disk regardless; only the --task lookup misses this update.
+              log(`cannot decode update ${summary.updates} to find --task names: ${(error as Error).message}`);
+            }
+            for (const task of newTasks) {
               if (task.id !== undefined && matches(task, wanted)) {
                 log(`recording details of task ${task.id}${taskName(task) ? ` (${taskName(task)})` : ""}`);
                 client.watchTaskDetails(task.id);

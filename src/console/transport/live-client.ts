@@ -74,7 +74,14 @@ export class LiveClient {
     const channel = this.channel;
     if (!channel || channel.closed || this.detailStreams.has(task)) return;
     const session = this.session;
-    const stream = channel.serverStream("WatchTaskDetails", encodeTaskDetailsRequest(task), { signal: this.abort.signal });
+    let stream: GrpcServerStream;
+    try {
+      stream = channel.serverStream("WatchTaskDetails", encodeTaskDetailsRequest(task), { signal: this.abort.signal });
+    } catch (error) {
+      // the session is going away under us (node throws on a destroyed session): the reset follows
+      this.queue.push({ type: "details-ended", session, task, reason: (error as Error).message });
+      return;
+    }
     this.detailStreams.set(task, stream);
     void (async () => {
       let reason = "stream ended";
@@ -183,6 +190,7 @@ export class LiveClient {
         reason = (error as Error).message;
       } finally {
         channel?.destroy();
+        if (this.channel === channel) this.channel = undefined;
         for (const stream of this.detailStreams.values()) stream.cancel();
         this.detailStreams.clear();
       }
@@ -190,7 +198,7 @@ export class LiveClient {
       if (!connectedOnce) {
         const left = firstDeadline - performance.now();
         if (!reconnect || left <= 0) {
-          throw new UsageError(`could not watch ${target.display} (timeout ${formatMs(timeoutMs)}): ${reason}`);
+          throw new UsageError(`no console snapshot from ${target.display} within ${formatMs(timeoutMs)}: ${reason}`);
         }
         await sleep(Math.min(left, backoff.next()), signal);
         continue;
@@ -206,7 +214,12 @@ export class LiveClient {
   }
 
   private watchState(channel: H2Channel, session: number): void {
-    const stream = channel.serverStream("WatchState", new Uint8Array(0), { signal: this.abort.signal });
+    let stream: GrpcServerStream;
+    try {
+      stream = channel.serverStream("WatchState", new Uint8Array(0), { signal: this.abort.signal });
+    } catch {
+      return; // the connection is already gone
+    }
     void (async () => {
       try {
         for await (const bytes of stream) this.queue.push({ type: "state", session, bytes, receivedAt: Date.now(), t: this.now() });

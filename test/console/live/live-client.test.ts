@@ -142,7 +142,7 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
     const server = await serve(kitchenSink(), { fault: "silent" });
     const c = client(server.address, { timeoutMs: 600 });
     const started = Date.now();
-    await expect(eventsUntil(c, () => false)).rejects.toThrow(/timeout 600 ms.*sent no WatchUpdates message within/);
+    await expect(eventsUntil(c, () => false)).rejects.toThrow(/no console snapshot from .* within 600 ms: .*sent no WatchUpdates message within/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -167,7 +167,7 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
 
   it("retries a refused connection until the timeout, then says nothing listens", async () => {
     const c = client("127.0.0.1:1", { timeoutMs: 300 });
-    await expect(eventsUntil(c, () => false)).rejects.toThrow(/could not watch .*connection refused/);
+    await expect(eventsUntil(c, () => false)).rejects.toThrow(/no console snapshot from http:\/\/127\.0\.0\.1:1 within 300 ms: nothing listens .*connection refused/);
   });
 
   it("serves WatchState when the capture has it", async () => {
