@@ -244,7 +244,7 @@ describe("reset and prune", () => {
     state.applyUpdate(update(1, 1n, 1));
     state.applyUpdate(update(5, 2n, 4));
     state.applyUpdate(update(10, 3n));
-    expect(state.prune(3e9)).toBe(1); // task 1 dropped at 1 s < 10 − 3
+    expect(state.prune(7e9)).toBe(1); // task 1 dropped at 1 s < 10 − 7; task 2 at 4 s is kept
     expect([...state.tasks.keys()]).toEqual([2n, 3n]);
   });
   it("reset clears tasks, counters and the clock anchor", () => {
