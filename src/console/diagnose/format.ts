@@ -32,7 +32,7 @@ export function formatText(report: CheckReport): string {
     lines.push(`  ${d.message}`);
     lines.push(`  ${pc.dim("evidence:")} ${evidenceLine(d)}`);
     for (const note of (d.evidence.notes as string[] | undefined) ?? []) lines.push(`  ${pc.dim("note:")} ${note}`);
-    if (d.related.length > 0) lines.push(`  ${pc.dim("related:")} ${d.related.map((r) => `${r.role} ${r.kind} ${r.name || r.id}`).join(", ")}`);
+    if (d.related.length > 0) lines.push(`  ${pc.dim("related:")} ${d.related.map((r) => `${r.role} ${r.kind} ${r.name ? `${r.name} (id ${r.id})` : r.id}`).join(", ")}`);
     lines.push(`  ${pc.green("help:")} ${d.help}`);
     lines.push("");
   }
