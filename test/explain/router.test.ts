@@ -79,3 +79,15 @@ describe("router behaviour", () => {
     expect(normaliseTerm("the")).toBeNull();
   });
 });
+
+describe("programmatic api", () => {
+  it("explainQuestion returns the JSON shape and listTopics the ids", async () => {
+    const { explainQuestion, listTopics } = await import("../../src/explain/api.ts");
+    const answer = explainQuestion("What is Pin and Unpin?")!;
+    expect(answer.topic.id).toBe("pin-and-unpin");
+    expect(answer.topic.body).toContain("Pin");
+    expect(answer.alternatives.length).toBe(3);
+    expect(explainQuestion("zebra giraffe")).toBeUndefined();
+    expect(listTopics().map((topic) => topic.id)).toContain("select");
+  });
+});

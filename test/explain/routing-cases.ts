@@ -19,6 +19,7 @@ export const routingCases: Record<string, string[]> = {
     "how does the runtime know when to poll a future again",
     "what is Poll::Pending",
     "how are async functions compiled into state machines",
+    "why is my async function not running",
   ],
   "pin-and-unpin": [
     "Why does Future::poll take Pin<&mut Self>?",
@@ -123,6 +124,11 @@ export const routingCases: Record<string, string[]> = {
     "how many worker threads does tokio use",
     "what is the cooperative budget",
     "yield_now",
+    "what is the difference between a task and a thread",
+    "how do I wait for a spawned task",
+    "why does tokio::spawn require 'static",
+    "what is cooperative scheduling",
+    "memory leak from tokio tasks",
   ],
   "join-and-joinset": [
     "run futures concurrently",
@@ -151,6 +157,7 @@ export const routingCases: Record<string, string[]> = {
     "backtrace is full of {{closure}} frames",
     "dump all tasks to see where they are stuck",
     "task dump",
+    "how to debug a hang",
     "panic in a spawned task",
   ],
 };

@@ -9,6 +9,7 @@ export function renderStateMachineJson(result: ExplainAtResult): string {
   return `${JSON.stringify(
     {
       file: machine.file,
+      line: result.line,
       function: { kind: machine.kind, name: machine.name, startLine: machine.startLine, endLine: machine.endLine },
       unpin: false,
       awaits: machine.awaits,

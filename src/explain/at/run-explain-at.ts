@@ -6,6 +6,8 @@ import { describeStateMachine, StateMachineError, type StateMachine } from "./st
 import { renderStateMachineJson, renderStateMachineMarkdown, renderStateMachineText } from "./render-at.ts";
 
 export interface ExplainAtResult {
+  /** The line asked about. */
+  line: number;
   machine: StateMachine;
   findings: Finding[];
   /** Set when linting the file failed; the state machine is still reported. */
@@ -43,7 +45,7 @@ export async function explainAt(target: string): Promise<ExplainAtResult> {
   } catch (error) {
     lintError = error instanceof Error ? error.message.split("\n")[0] : String(error);
   }
-  return { machine, findings, ...(lintError ? { lintError } : {}) };
+  return { line, machine, findings, ...(lintError ? { lintError } : {}) };
 }
 
 export async function runExplainAt(target: string, format: string, color: boolean): Promise<number> {
