@@ -137,6 +137,21 @@ describe("console record", () => {
     }
   });
 
+  it("stops cleanly on SIGTERM: exit 0, summary, and a final 'stopped' record", async () => {
+    const d = dir();
+    const out = path.join(d, "term.adcap");
+    const server = await serve([kitchenSink(), "--listen", "127.0.0.1:0", "--speed", "4"]);
+    const recorder = startCli(["console", "record", server.address, "--out", out]);
+    children.push(recorder);
+    await waitFor("2 updates on disk", () => updateLines(out) >= 2, 30_000);
+    recorder.child.kill("SIGTERM");
+    expect(await recorder.exited).toBe(0);
+    expect(JSON.parse(recorder.stdout())).toMatchObject({ stoppedBy: "interrupted", sessions: 1 });
+    const items = [];
+    for await (const item of readCapture(out)) items.push(item);
+    expect(items.at(-1)).toMatchObject({ record: { kind: "event", event: "stopped", reason: "interrupted" } });
+  });
+
   it("stops after --duration and prints a JSON summary", async () => {
     const d = dir();
     const out = path.join(d, "timed.adcap");
