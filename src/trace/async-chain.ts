@@ -123,7 +123,9 @@ export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicA
     if (loc && selectFile.test(loc.file)) kind = "select! branch";
     else if (shape.closures.length === 0) kind = "fn";
     else if (isBlockingTask(outer)) kind = "spawn_blocking closure";
-    else if (isPinPoll(outer)) kind = /^<.* as .*>::\w+$/.test(base) || /^<.* as .*>$/.test(base) ? "trait method through a boxed future" : "boxed future";
+    // A boxed future awaited by user code (`Pin<Box<dyn Future>>`, async-trait); a future pinned by the
+    // runtime itself (block_on, #[tokio::main]) is just the task's body.
+    else if (isPinPoll(outer) && frames[i + 2] !== undefined && (frames[i + 2].class === "user" || frames[i + 2].class === "dependency")) kind = /^<.* as .*>::\w+$/.test(base) || /^<.* as .*>$/.test(base) ? "trait method through a boxed future" : "boxed future";
     else if (dwarf && shape.base === "") kind = dwarf[1] === "async_fn" ? "async fn" : dwarf[1] === "async_block" ? "async block" : "closure";
     else if (enclosing) kind = enclosing.kind === "fn" ? "closure" : enclosing.kind;
     // async-backtrace only prints framed futures: every frame is polled.
