@@ -70,6 +70,10 @@ function classifyPath(segments: string[], call: SyntaxNode, model: FileModel, ex
         replacement: "use the runtime you are already on (`.await`, `tokio::spawn`, `Handle::current()`)",
         effect: "creates a runtime inside a runtime; dropping or blocking on it there panics",
       };
+    case "std::thread::scope":
+      // The scope's own closure runs inline and the call returns only when every scoped thread has
+      // finished (the closures given to `s.spawn` run elsewhere, the wait does not).
+      return { category: "blocking", api: path, replacement: "`tokio::task::spawn_blocking(move || std::thread::scope(…)).await`", effect: "waits on the worker thread until every scoped thread has finished" };
     case "std::net::TcpStream::connect":
     case "std::net::TcpStream::connect_timeout":
       return { category: "blocking", api: path, replacement: "`tokio::net::TcpStream::connect(addr).await`", effect: "waits for the network on the worker thread" };
