@@ -54,8 +54,10 @@ export const lostWaker: RuntimeRule = {
         if (!first || !last || !Number.isNaN(last.droppedAt)) return false;
         return first.createdAt >= s.lastPollStarted && first.createdAt <= s.lastPollEnded;
       });
+      let severity: "error" | "info" = "error";
       if (children.length > 0) {
         base = "low";
+        severity = "info";
         notes.push(
           `it spawned ${children.length} task(s) that are still alive during its last poll: on tokio < 1.35 a task that already completed stays open while its children live, which looks exactly like this`,
         );
@@ -63,7 +65,7 @@ export const lostWaker: RuntimeRule = {
       if (timeline.droppedEvents > 0) notes.push("the app dropped instrumentation events, so a waker clone may be missing from the counts");
       out.push({
         rule: "lost-waker",
-        severity: "error",
+        severity,
         confidence: ctx.confidence(base),
         task: describeTask(task, ctx),
         evidence: {

@@ -55,9 +55,15 @@ describe.skipIf(!haveCargo)("console-scenarios recordings (real tokio 1.24)", ()
       expect(task.kind).toBe("task");
       expect(task.closedAt, `${name} completed`).toBeDefined();
     }
-    // 16 ticks, the first immediate: 17 polls, fewer if a late wake let the interval burst several ticks
-    expect(only(tasks, "ticker").polls.length).toBeGreaterThanOrEqual(9);
-    expect(only(tasks, "ticker").polls.length).toBeLessThanOrEqual(17);
+    // 30 ticks, the first immediate: 31 polls, fewer if a late wake let the interval burst several ticks
+    expect(only(tasks, "ticker").polls.length).toBeGreaterThanOrEqual(15);
+    expect(only(tasks, "ticker").polls.length).toBeLessThanOrEqual(31);
+    // the spawner completed at once, but its span stays open while its child lives (tokio < 1.35)
+    const spawner = only(tasks, "spawner");
+    expect(spawner.polls).toHaveLength(1);
+    expect(spawner.closedAt).toBeUndefined();
+    expect(only(tasks, "child-ticker").spawnedAt).toBeGreaterThanOrEqual(spawner.polls[0]![0]);
+    expect(only(tasks, "child-ticker").spawnedAt).toBeLessThanOrEqual(spawner.polls[0]![1]);
     expect(only(tasks, "producer").polls.length).toBeGreaterThanOrEqual(40);
     const burst = tasks.filter((t) => t.kind === "task" && t.name === "");
     expect(burst).toHaveLength(100);
@@ -212,10 +218,14 @@ describe.skipIf(!haveCargo)("console check on the scenario recordings", () => {
   };
   const find = (ds: Diagnosis[], rule: string) => ds.find((d) => d.rule === rule)!;
 
+  // Infos never fail a check; the only one expected is lost-waker's known false positive on tokio < 1.35.
+  const expectedInfos: Partial<Record<ScenarioName, string[]>> = { healthy: ["lost-waker:spawner"] };
   for (const name of scenarioNames) {
-    it(`${name}: ${expected[name].join(", ") || "no diagnosis"}`, async () => {
+    it(`${name}: ${expected[name].join(", ") || "no warning or error"}`, async () => {
       const { report, exitCode } = await check(name);
-      expect(report.diagnoses.map((d) => `${d.rule}:${d.task?.name}`).sort()).toEqual([...expected[name]].sort());
+      const at = (severities: string[]) => report.diagnoses.filter((d) => severities.includes(d.severity)).map((d) => `${d.rule}:${d.task?.name}`).sort();
+      expect(at(["error", "warning"])).toEqual([...expected[name]].sort());
+      expect(at(["info"])).toEqual(expectedInfos[name] ?? []);
       expect(exitCode).toBe(expected[name].length > 0 ? 1 : 0);
       expect(report.diagnoses.every((d) => d.task?.kind === "task")).toBe(true);
     });
