@@ -5,7 +5,8 @@ import { compiledCode } from "./markdown.ts";
  * How CI treats one Rust example, from its info string: ```` ```rust MODE [bad] [E0277] [tokio>=1.29] ````
  * - `check`: compiles (`cargo check`) against Debian's tokio 1.24.2.
  * - `run`: compiles and runs; the next ```` ```output ```` block is its exact stdout.
- * - `compile_fail`: must NOT compile; an `E….` token names the error code rustc must report.
+ * - `compile_fail`: must NOT compile; an `E….` token names the error code rustc must report, and a
+ *   following ```` ```error ```` block holds text rustc's message must contain.
  * - `newer-tokio`: needs a newer tokio than 1.24.2 (the `tokio>=` token says which); CI only parses it.
  * - `external`: needs a crate that Debian 12 does not ship (`needs=console-subscriber`); CI only parses it.
  * `bad` marks an example that shows a mistake (it still compiles unless it is compile_fail).
@@ -22,6 +23,8 @@ export interface RustExample {
   minTokio?: string;
   needs?: string;
   expectedOutput?: string;
+  /** For compile_fail: text rustc's output must contain (the following ```` ```error ```` block). */
+  expectedError?: string;
   /** Code as compiled (hidden lines included, without their `# ` prefix). */
   code: string;
   line: number;
@@ -78,6 +81,7 @@ export function examplesOf(topicId: string, blocks: CodeBlock[]): RustExample[] 
       }
       example.expectedOutput = next.raw;
     }
+    if (info.mode === "compile_fail" && blocks[index + 1]?.lang === "error") example.expectedError = blocks[index + 1]!.raw.trim();
     out.push(example);
   });
   return out;

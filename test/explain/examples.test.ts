@@ -57,6 +57,7 @@ describe.skipIf(!haveCargo)("topic examples compile against Debian's tokio", () 
         }
         expect(stderr, "the example compiled although it is marked compile_fail").toMatch(/error/);
         if (example.errorCode) expect(stderr).toContain(example.errorCode);
+        if (example.expectedError) expect(stderr).toContain(example.expectedError);
       });
     }
   });

@@ -19,7 +19,7 @@ export function topicBodyMarkdown(topic: Topic): string {
               : "";
         return "```rust\n" + note + visibleCode(segment.raw) + "\n```";
       }
-      const lang = segment.lang === "output" ? "text" : segment.lang;
+      const lang = segment.lang === "output" || segment.lang === "error" ? "text" : segment.lang;
       return "```" + lang + "\n" + segment.raw + "\n```";
     })
     .join("\n");

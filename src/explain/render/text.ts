@@ -24,8 +24,10 @@ export function renderText(topic: Topic, context: RenderContext & { color: boole
       else if (info.mode === "newer-tokio") label = c.yellow(`  (needs tokio >= ${info.minTokio})`);
       else if (info.mode === "external") label = c.yellow(`  (needs the ${info.needs} crate)`);
     } else if (segment.lang === "output") label = c.dim("  prints:");
+    else if (segment.lang === "error") label = c.dim("  rustc says:");
     if (label) out.push(label);
-    for (const line of code.split("\n")) out.push(`    ${segment.lang === "output" ? c.green(line) : c.cyan(line)}`);
+    const paint = segment.lang === "output" ? c.green : segment.lang === "error" ? c.red : c.cyan;
+    for (const line of code.split("\n")) out.push(`    ${paint(line)}`);
   }
   while (out.length && out[out.length - 1] === "") out.pop();
   out.push("");
