@@ -1,5 +1,5 @@
 import { parseLegacy, printLegacy } from "./legacy.ts";
-import { parseV0, printV0 } from "./v0.ts";
+import { demangleV0Fast, parseV0, printV0 } from "./v0.ts";
 
 export interface DemangleOptions {
   /**
@@ -36,11 +36,17 @@ export function tryDemangle(symbol: string, options: DemangleOptions = {}): Dema
     rest = legacy.rest;
     text = printLegacy(legacy, alternate);
   } else {
-    const v0 = parseV0(s);
-    if (!v0) return undefined;
     mangling = "v0";
-    rest = v0.rest;
-    text = printV0(v0, alternate);
+    const fast = demangleV0Fast(s, alternate);
+    if (fast) {
+      rest = fast.rest;
+      text = fast.text;
+    } else {
+      const v0 = parseV0(s);
+      if (!v0) return undefined;
+      rest = v0.rest;
+      text = printV0(v0, alternate);
+    }
   }
   if (rest !== "") {
     // LLVM may append `.`-separated words (`.cold`, `.0`); keep them, reject anything else.

@@ -88,6 +88,8 @@ class Printer {
   private printing: boolean;
   private out = "";
   private boundLifetimeDepth = 0;
+  /** Any error printed anywhere, also inside backrefs (whose errors do not stop the outer parse). */
+  sawError = false;
 
   constructor(
     private readonly sym: string,
@@ -276,6 +278,7 @@ class Printer {
       return step();
     } catch (e) {
       if (e instanceof Fail) {
+        this.sawError = true;
         this.print(e.kind === "invalid" ? "{invalid syntax}" : "{recursion limit reached}");
         this.err = e.kind;
         return FAILED;
@@ -287,6 +290,7 @@ class Printer {
   // Closure-free versions of `parse` for the hot steps (the generic one allocates a closure per call).
   private failWith(e: unknown): typeof FAILED {
     if (e instanceof Fail) {
+      this.sawError = true;
       this.print(e.kind === "invalid" ? "{invalid syntax}" : "{recursion limit reached}");
       this.err = e.kind;
       return FAILED;
@@ -351,6 +355,7 @@ class Printer {
   }
 
   private invalid(): void {
+    this.sawError = true;
     this.print("{invalid syntax}");
     this.err = "invalid";
   }
@@ -972,4 +977,34 @@ export function printV0(parsed: V0Parse, alternate: boolean): string {
     throw e;
   }
   return printer.result();
+}
+
+/**
+ * One pass instead of validate-then-print for the common case: printing follows the same top-level parse
+ * as validation, so when it meets no error at all (not even inside a backreference) and stays under the
+ * size limit, its text is the answer. Returns null when the careful two-pass path must decide.
+ */
+export function demangleV0Fast(symbol: string, alternate: boolean): { text: string; rest: string } | null {
+  let offset: number;
+  if (symbol.startsWith("_R")) offset = 2;
+  else if (symbol.startsWith("__R")) offset = 3;
+  else return null;
+  if (symbol.length <= offset || !isUpper(symbol.charCodeAt(offset))) return null;
+  for (let i = offset; i < symbol.length; i++) if (symbol.charCodeAt(i) >= 0x80) return null;
+  const inner = offset === 0 ? symbol : symbol.slice(offset);
+  const printer = new Printer(inner, alternate, true);
+  try {
+    printer.printPath(true);
+  } catch {
+    return null;
+  }
+  if (printer.sawError || printer.error() !== null) return null;
+  let end = printer.position();
+  if (isUpper(inner.charCodeAt(end))) {
+    const crate = new Printer(inner, false, false, end);
+    crate.printPath(false);
+    if (crate.error() !== null) return null;
+    end = crate.position();
+  }
+  return { text: printer.result(), rest: inner.slice(end) };
 }
