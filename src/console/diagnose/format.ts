@@ -38,7 +38,7 @@ export function formatText(report: CheckReport): string {
   }
   const s = report.summary;
   lines.push(
-    `${s.errors} error(s), ${s.warnings} warning(s) in ${s.tasks} tasks over ${s.updates} updates (${report.source.kind} ${report.source.description})` +
+    `${s.errors} error(s), ${s.warnings} warning(s)${s.infos > 0 ? `, ${s.infos} info(s)` : ""} in ${s.tasks} tasks over ${s.updates} updates (${report.source.kind} ${report.source.description})` +
       (s.droppedEvents > 0 ? `; the app dropped ${s.droppedEvents} events: counts are incomplete, confidence lowered` : ""),
   );
   for (const na of s.notApplicable) lines.push(pc.dim(`not checked: ${na.rule}: ${na.reason}`));

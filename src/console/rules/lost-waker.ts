@@ -81,6 +81,9 @@ export const lostWaker: RuntimeRule = {
           ...(notes.length > 0 ? { notes } : {}),
         },
         message:
+          (severity === "info"
+            ? `${taskLabel(task)} looks pending with no waker, but it is most likely a task that already completed: tokio < 1.35 keeps a task's span open while tasks it spawned are alive. Only if it really is still pending: `
+            : "") +
           `${taskLabel(task)} returned Pending ${ms(idleNs)} ms ago and holds no waker (${s.wakerClones} clones, ${s.wakerDrops} drops) and nothing woke it since. ` +
           "A task is polled again only when something calls its Waker; with no waker alive the scheduler will never run it again, so it hangs forever and whatever awaits it hangs too.",
         help:
