@@ -27,7 +27,7 @@ export interface GrpcFileSourceOptions extends OpenSourceOptions {
   /**
    * For `<name>.watchupdates.grpc`: also read the sibling `<name>.taskdetails.*.grpc` bodies of the same
    * run (as the shared fixtures lay them out) and yield their TaskDetails after the updates, so tasks
-   * get their poll histograms. Default true.
+   * get their poll histograms. Default false (callers that read the siblings themselves stay correct).
    */
   siblings?: boolean;
 }
@@ -104,7 +104,7 @@ export function openGrpcFileSource(path: string, options: GrpcFileSourceOptions 
       } catch (error) {
         throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (rpc === "WatchUpdates" && options.siblings !== false) {
+      if (rpc === "WatchUpdates" && options.siblings === true) {
         for (const sibling of taskDetailsSiblings(path)) {
           yield* openGrpcFileSource(sibling, { rpc: "WatchTaskDetails", siblings: false, ...(options.signal ? { signal: options.signal } : {}) });
         }
@@ -116,7 +116,7 @@ export function openGrpcFileSource(path: string, options: GrpcFileSourceOptions 
 
   return {
     kind: "grpc",
-    description: `${path} (${rpc} body${rpc === "WatchUpdates" && options.siblings !== false && taskDetailsSiblings(path).length > 0 ? ` + ${taskDetailsSiblings(path).length} TaskDetails bodies` : ""})`,
+    description: `${path} (${rpc} body${rpc === "WatchUpdates" && options.siblings === true && taskDetailsSiblings(path).length > 0 ? ` + ${taskDetailsSiblings(path).length} TaskDetails bodies` : ""})`,
     limitations: [],
     [Symbol.asyncIterator]: () => items(),
     close: async () => {

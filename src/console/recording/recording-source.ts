@@ -13,6 +13,13 @@ export const RECORDING_LIMITATIONS = [
   "recordings carry no dropped-event counts",
 ] as const;
 
+/** With `histograms: true` the poll/scheduled-time histograms are rebuilt from the events, so that line changes. */
+export const RECORDING_LIMITATIONS_WITH_HISTOGRAMS = [
+  RECORDING_LIMITATIONS[0],
+  "recordings carry no resources, async ops, poll ops or metadata (poll-time histograms are rebuilt from Enter/Exit times)",
+  RECORDING_LIMITATIONS[2],
+] as const;
+
 export interface RecordingInfo {
   lines: number;
   events: number;
@@ -48,10 +55,12 @@ export function openRecordingSource(path: string, options: OpenSourceOptions & R
       info.reusedIds = aggregator.reusedIds;
       info.truncatedBytes = parser.truncatedBytes;
     };
-    const out = function* () {
-      for (const update of aggregator.drain()) {
-        const now = update.now!;
-        yield { receivedAt: now.seconds * 1000 + now.nanos / 1e6, update } satisfies SourceItem;
+    const out = function* (): Generator<SourceItem> {
+      for (const o of aggregator.drainOutput()) {
+        const now = (o.update ? o.update.now : o.taskDetails.now)!;
+        const receivedAt = now.seconds * 1000 + now.nanos / 1e6;
+        if (o.update) yield { receivedAt, update: o.update };
+        else yield { receivedAt, taskDetails: o.taskDetails };
       }
     };
     try {
@@ -72,7 +81,7 @@ export function openRecordingSource(path: string, options: OpenSourceOptions & R
   return {
     kind: "recording",
     description: path,
-    limitations: RECORDING_LIMITATIONS,
+    limitations: options.histograms ? RECORDING_LIMITATIONS_WITH_HISTOGRAMS : RECORDING_LIMITATIONS,
     info,
     [Symbol.asyncIterator]: () => items(),
     close: async () => {

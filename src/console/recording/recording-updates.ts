@@ -13,7 +13,8 @@
  * subscriber's publish interval), plus one at the end; each carries the tasks spawned since the previous
  * one and complete stats for every task that changed, with `now` = the cut time.
  */
-import type { Field, Task, TaskStats, Timestamp, Update } from "../protocol/messages.ts";
+import { SparseDurationHistogram } from "../histogram/sparse-histogram.ts";
+import type { Field, Task, TaskDetails, TaskStats, Timestamp, Update } from "../protocol/messages.ts";
 import { type RecordingField, type RecordingSink, type SpanKey, WakerOp, keyToId } from "./recording-parser.ts";
 
 interface SpanAgg {
@@ -34,17 +35,30 @@ interface SpanAgg {
   lastPollEnded: number;
   depth: number;
   dirty: boolean;
+  /** Poll durations and poll-start delays (Enter − max(wake, exit, spawn)), when histograms are on. */
+  pollHist: SparseDurationHistogram | null;
+  schedHist: SparseDurationHistogram | null;
 }
 
 export interface RecordingUpdatesOptions {
   /** Recording-clock interval between synthesised updates (default 1000 ms). */
   intervalMs?: number;
+  /**
+   * Also rebuild each task's poll-time and scheduled-time histograms (console-subscriber's layout: 2
+   * significant figures, max 1 s, outliers counted) from the exact Enter/Exit/wake times, and emit them
+   * as TaskDetails: for a task when it closes (in the update that reports the Close) and for the others
+   * at the end. Default false.
+   */
+  histograms?: boolean;
 }
+
+/** What the aggregator produces, in order: an Update, or the TaskDetails of a task (after its update). */
+export type RecordingOutput = { update: Update; taskDetails?: undefined } | { taskDetails: TaskDetails; update?: undefined };
 
 export class RecordingAggregator implements RecordingSink {
   /** Where relative time 0 is: the parser's anchor (Unix second), known from the first event on. */
   clock: { anchorSeconds: number | undefined } = { anchorSeconds: 0 };
-  readonly updates: Update[] = [];
+  private readonly out: RecordingOutput[] = [];
   tasksSpawned = 0;
   /** Enter/Exit/Close/Waker lines for spans that are not (live) tasks. */
   otherSpanEvents = 0;
@@ -55,11 +69,13 @@ export class RecordingAggregator implements RecordingSink {
   private dirty: SpanAgg[] = [];
   private closed: SpanAgg[] = [];
   private readonly intervalNs: number;
+  private readonly histograms: boolean;
   private nextCut = Number.NaN;
   private lastAt = Number.NaN;
 
   constructor(options: RecordingUpdatesOptions = {}) {
     this.intervalNs = (options.intervalMs ?? 1000) * 1e6;
+    this.histograms = options.histograms ?? false;
   }
 
   private tick(at: number): void {
@@ -107,6 +123,8 @@ export class RecordingAggregator implements RecordingSink {
       lastPollEnded: Number.NaN,
       depth: 0,
       dirty: false,
+      pollHist: null,
+      schedHist: null,
     };
     this.live.set(key, s);
     this.tasksSpawned++;
@@ -128,6 +146,7 @@ export class RecordingAggregator implements RecordingSink {
       if (s.lastWake > since) since = s.lastWake;
       if (s.lastPollEnded > since) since = s.lastPollEnded;
       if (at > since) s.scheduled += at - since;
+      if (this.histograms) (s.schedHist ??= new SparseDurationHistogram()).record(at - since);
       s.lastPollStarted = at;
       this.touch(s);
     }
@@ -142,6 +161,7 @@ export class RecordingAggregator implements RecordingSink {
     }
     if (s.depth > 0 && --s.depth === 0) {
       s.busy += at - s.lastPollStarted;
+      if (this.histograms) (s.pollHist ??= new SparseDurationHistogram()).record(at - s.lastPollStarted);
       s.lastPollEnded = at;
       this.touch(s);
     }
@@ -184,14 +204,29 @@ export class RecordingAggregator implements RecordingSink {
     this.touch(s);
   }
 
-  /** Emits the final update (now = the last event's time). */
+  /** Emits the final update (now = the last event's time), then the histograms of tasks still open. */
   finish(): void {
-    if (!Number.isNaN(this.lastAt) || this.newTasks.length > 0) this.cut(Number.isNaN(this.lastAt) ? 0 : this.lastAt);
+    const now = Number.isNaN(this.lastAt) ? 0 : this.lastAt;
+    if (!Number.isNaN(this.lastAt) || this.newTasks.length > 0) this.cut(now);
+    if (this.histograms) for (const s of this.live.values()) this.details(s, now);
   }
 
-  /** Takes the updates produced so far. */
+  /** Takes the updates (and TaskDetails, when histograms are on) produced so far, in order. */
+  drainOutput(): RecordingOutput[] {
+    return this.out.splice(0, this.out.length);
+  }
+
+  /** Takes the updates produced so far (TaskDetails are dropped). */
   drain(): Update[] {
-    return this.updates.splice(0, this.updates.length);
+    return this.drainOutput().flatMap((o) => (o.update ? [o.update] : []));
+  }
+
+  private details(s: SpanAgg, now: number): void {
+    if (!s.pollHist && !s.schedHist) return;
+    const d: TaskDetails = { taskId: s.id, now: this.ts(now) };
+    if (s.pollHist) d.histogram = s.pollHist.toDurationHistogram();
+    if (s.schedHist) d.scheduledTimesHistogram = s.schedHist.toDurationHistogram();
+    this.out.push({ taskDetails: d });
   }
 
   private cut(now: number): void {
@@ -201,13 +236,18 @@ export class RecordingAggregator implements RecordingSink {
       statsUpdate.set(s.id, this.stats(s));
     }
     this.dirty = [];
-    this.updates.push({
-      now: this.ts(now),
-      taskUpdate: { newTasks: this.newTasks, statsUpdate, droppedEvents: 0 },
+    this.out.push({
+      update: {
+        now: this.ts(now),
+        taskUpdate: { newTasks: this.newTasks, statsUpdate, droppedEvents: 0 },
+      },
     });
     this.newTasks = [];
     // Closed spans have been reported: forget them so that their id can start a new identity.
-    for (const s of this.closed) if (this.live.get(s.key) === s) this.live.delete(s.key);
+    for (const s of this.closed) {
+      if (this.histograms) this.details(s, now);
+      if (this.live.get(s.key) === s) this.live.delete(s.key);
+    }
     this.closed = [];
   }
 

@@ -108,7 +108,7 @@ export async function openSource(target: string, options: OpenSourceOptions): Pr
   }
   const bytes = head.subarray(0, n);
   if (n === 0) throw new UsageError(`${target}: empty file`);
-  if (isRecording(bytes)) return openRecordingSource(target, options);
+  if (isRecording(bytes)) return openRecordingSource(target, { ...options, histograms: true });
   const capture = await loadCaptureModule();
   if (capture?.isCaptureFile(bytes)) {
     try {
@@ -117,7 +117,7 @@ export async function openSource(target: string, options: OpenSourceOptions): Pr
       throw new UsageError(`${target}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (looksLikeGrpcBody(bytes, info.size)) return openGrpcFileSource(target, options);
+  if (looksLikeGrpcBody(bytes, info.size)) return openGrpcFileSource(target, { ...options, siblings: true });
   throw new UsageError(`${target}: not a console-subscriber recording (.jsonl), a gRPC body (.grpc) or a capture file`);
 }
 

@@ -144,3 +144,39 @@ describe("console-subscriber recordings", () => {
     await expect(loadRecording(garbage)).rejects.toThrow(/line 2/);
   });
 });
+
+describe("poll-time histograms rebuilt from a recording", () => {
+  it("show which task blocked how long (kitchen-sink.md: max poll 300.4 ms blocker, 2000.1 ms blocking-job, burst ≤ 0.35 ms)", async () => {
+    const source = openRecordingSource(sharedFixture("console", "kitchen-sink.recording.jsonl"), { histograms: true });
+    const state = new ConsoleState();
+    let details = 0;
+    for await (const item of source) {
+      if (item.update) state.applyUpdate(item.update);
+      else {
+        state.applyTaskDetails(item.taskDetails);
+        details++;
+      }
+    }
+    expect(details).toBe(212);
+    const named = new Map([...state.tasks.values()].filter((t) => t.name).map((t) => [t.name, t]));
+    const blocker = named.get("blocker")!.pollHistogram!;
+    expect(blocker.count).toBe(4);
+    // the same bucket as the subscriber's own histogram (kitchen-sink.taskdetails.blocker: 3 polls at 299 892 736 ns)
+    expect(blocker.buckets.at(-1)).toMatchObject({ low: 299892736, count: 3 });
+    expect(blocker.buckets.at(-1)!.high).toBeGreaterThanOrEqual(300.4e6);
+    const job = named.get("blocking-job")!.pollHistogram!;
+    expect(job.highOutliers).toBe(1);
+    expect(Math.abs(job.highestOutlier! / 1e6 - 2000.1)).toBeLessThan(0.1);
+    const mutexB = named.get("mutex-b")!.pollHistogram!;
+    expect(mutexB.count).toBe(37);
+    // "1.2" ms in the doc (rounded to 0.1 ms): the top bucket overlaps [1.15, 1.25) ms
+    expect(mutexB.max / 1e6).toBeGreaterThanOrEqual(1.15);
+    expect(mutexB.buckets.at(-1)!.low / 1e6).toBeLessThan(1.25);
+    const burst = [...state.tasks.values()].filter((t) => t.kind === "task" && t.name === "");
+    const burstMax = Math.max(...burst.map((t) => t.pollHistogram!.buckets.at(-1)!.low));
+    expect(burstMax / 1e6).toBeLessThanOrEqual(0.35);
+    expect(burstMax / 1e6).toBeGreaterThan(0.3);
+    // scheduled-time histogram: one sample per poll
+    expect(named.get("self-waker")!.scheduledHistogram!.count).toBe(1005);
+  });
+});
