@@ -84,6 +84,7 @@ function registerWatch(console: Command, setExitCode: SetExitCode): void {
     .argument("[target]", "http://HOST:PORT, HOST:PORT or unix:PATH", "http://127.0.0.1:6669")
     .option("--timeout <duration>", "give up if no snapshot arrives within this long", "10s")
     .addOption(new Option("--sort <column>", "sort tasks by").choices(["state", "busy", "polls", "id", "name"]).default("state"))
+    .option("-t, --task <name-or-id>", "show poll-time percentiles (WatchTaskDetails) of this task (repeatable)", collect, [] as string[])
     .option("--no-color", "disable colour (NO_COLOR is honoured too)")
     .action(async (target: string, options) => {
       const { runWatchCommand } = await import("../../console/watch/run-watch.ts");

@@ -3,6 +3,7 @@ import { decodeUpdate } from "../protocol/decode.ts";
 import type { Task } from "../protocol/messages.ts";
 import { LiveClient } from "../transport/live-client.ts";
 import { parseTarget } from "../transport/target.ts";
+import { taskMatcher, taskName } from "../transport/task-match.ts";
 import { CaptureWriter } from "./writer.ts";
 
 export interface RecordOptions {
@@ -36,6 +37,7 @@ export async function recordCapture(targetText: string, options: RecordOptions):
   const target = parseTarget(targetText);
   const log = options.log ?? (() => {});
   const wanted = new Set(options.tasks ?? []);
+  const matches = taskMatcher([...wanted]);
   const writer = CaptureWriter.create(options.out, { target: target.display, tool: "async-doctor", ...(wanted.size ? { tasks: [...wanted] } : {}) }, options.overwrite);
   const client = new LiveClient({ target, timeoutMs: options.timeoutMs ?? 10_000, reconnect: options.reconnect ?? true });
   let stoppedBy = "the stream ended";
@@ -69,7 +71,7 @@ export async function recordCapture(targetText: string, options: RecordOptions):
               log(`cannot decode update ${summary.updates} to find --task names: ${(error as Error).message}`);
             }
             for (const task of newTasks) {
-              if (task.id !== undefined && matches(task, wanted)) {
+              if (task.id !== undefined && matches(task)) {
                 log(`recording details of task ${task.id}${taskName(task) ? ` (${taskName(task)})` : ""}`);
                 client.watchTaskDetails(task.id);
               }
@@ -105,13 +107,4 @@ export async function recordCapture(targetText: string, options: RecordOptions):
   if (durationTimer) clearTimeout(durationTimer);
   writer.close(stoppedBy);
   return { out: options.out, target: target.display, ...summary, bytes: writer.bytes, stoppedBy };
-}
-
-function taskName(task: Task): string {
-  const field = task.fields.find((f) => f.strName === "task.name");
-  return field?.strVal ?? field?.debugVal ?? "";
-}
-
-function matches(task: Task, wanted: Set<string>): boolean {
-  return wanted.has(String(task.id)) || (taskName(task) !== "" && wanted.has(taskName(task)));
 }

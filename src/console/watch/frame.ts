@@ -15,6 +15,8 @@ export interface FrameInput {
   width: number;
   height: number;
   color: boolean;
+  /** Lines about tasks watched with --task (poll-time histograms), shown under the table. */
+  details?: string[];
   /** WatchState result: "live", "paused", or undefined when the server lacks WatchState. */
   temporality?: string;
 }
@@ -72,12 +74,14 @@ export function renderFrame(input: FrameInput): string[] {
       return right.has(i) ? text.padStart(widths[i]) : text.padEnd(widths[i]);
     });
   lines.push(c.bold(clip(layout(header).join(" "), input.width)));
-  const room = Math.max(0, input.height - lines.length - 1);
+  const details = (input.details ?? []).slice(0, Math.max(0, input.height - lines.length - 2));
+  const room = Math.max(0, input.height - lines.length - 1 - details.length);
   for (const [index, row] of cells.slice(0, room).entries()) {
     const text = clip(layout(row).join(" "), input.width);
     const state = rows[index].state;
     lines.push(state === "running" ? c.green(text) : state === "scheduled" ? c.cyan(text) : state === "done" ? c.dim(text) : text);
   }
+  for (const line of details) lines.push(c.yellow(clip(line, input.width)));
   const hidden = Math.max(0, cells.length - room);
   lines.push(c.dim(`${hidden > 0 ? `… ${hidden} more   ` : ""}q quit  s sort (${input.sort})  p pause/resume the app`));
   return lines;

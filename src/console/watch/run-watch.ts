@@ -1,16 +1,19 @@
-import { decodeState, decodeUpdate } from "../protocol/decode.ts";
+import { decodeState, decodeTaskDetails, decodeUpdate } from "../protocol/decode.ts";
 import { Temporality } from "../protocol/messages.ts";
 import { parseDurationMs } from "../transport/duration.ts";
 import { LiveClient } from "../transport/live-client.ts";
 import { parseTarget } from "../transport/target.ts";
+import { taskMatcher } from "../transport/task-match.ts";
 import { renderFrame, type SortKey } from "./frame.ts";
 import { ConsoleState } from "../model/console-state.ts";
-import { taskRows } from "./task-rows.ts";
+import { detailLines, taskRows } from "./task-rows.ts";
 
 export interface WatchCommandOptions {
   timeout: string;
   sort: SortKey;
   color?: boolean;
+  /** Task names or ids whose WatchTaskDetails (poll-time histograms) are shown. */
+  task?: string[];
 }
 
 const sortCycle: SortKey[] = ["state", "busy", "polls", "id", "name"];
@@ -28,6 +31,9 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
   const client = new LiveClient({ target, timeoutMs });
   const table = new ConsoleState();
   let sort = options.sort;
+  const wanted = options.task ?? [];
+  const matches = taskMatcher(wanted);
+  const detailed = new Set<bigint>();
   let status = "connecting…";
   let session = 0;
   let temporality: string | undefined;
@@ -45,6 +51,7 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
       updates: table.updates,
       droppedEvents: table.droppedEventsTotal,
       rows: taskRows(table),
+      details: detailLines(table, detailed),
       sort,
       width: tty ? out.columns || 120 : 160,
       height: tty ? out.rows || 40 : 60,
@@ -104,9 +111,23 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
           break;
         case "reset":
           table.reset();
+          detailed.clear();
           break;
-        case "update":
-          table.applyUpdate(decodeUpdate(event.bytes));
+        case "update": {
+          const update = decodeUpdate(event.bytes);
+          table.applyUpdate(update);
+          if (wanted.length > 0) {
+            for (const task of update.taskUpdate?.newTasks ?? []) {
+              if (task.id !== undefined && matches(task) && !detailed.has(task.id)) {
+                detailed.add(task.id);
+                client.watchTaskDetails(task.id);
+              }
+            }
+          }
+          break;
+        }
+        case "details":
+          table.applyTaskDetails(decodeTaskDetails(event.bytes));
           break;
         case "state":
           temporality = decodeState(event.bytes).temporality === Temporality.PAUSED ? "paused" : "live";

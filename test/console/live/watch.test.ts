@@ -54,6 +54,14 @@ describe("console watch frame", () => {
     expect(lines.at(-1)).toMatch(/… 196 more\s+q quit/);
   });
 
+  it("shows poll-time lines of watched tasks under the table, within the height", () => {
+    const table = kitchenSinkTable();
+    const details = ["poll times blocker (9): n=4 p50 301.99ms", "poll times self-waker (10): n=1005"];
+    const lines = renderFrame({ target: "t", status: "connected", session: 1, updates: 13, droppedEvents: 0, rows: taskRows(table), sort: "state", width: 120, height: 12, color: false, details });
+    expect(lines).toHaveLength(12);
+    expect(lines.slice(-3, -1)).toEqual(details);
+  });
+
   it("warns when the app dropped events", () => {
     const lines = renderFrame({ target: "t", status: "connected", session: 1, updates: 3, droppedEvents: 17, rows: [], sort: "busy", width: 200, height: 10, color: false });
     expect(lines[1]).toMatch(/dropped events 17: counts are incomplete/);
@@ -74,13 +82,13 @@ describe.skipIf(!hasScript)("console watch in a pseudo-terminal", () => {
   it("draws the table on the alternate screen and quits on q with exit 0", async () => {
     const server = await serveChild([kitchenSink(), "--listen", "127.0.0.1:0", "--speed", "max"]);
     children.push(server);
-    const command = `stty cols 150 rows 30; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} console watch ${server.address}`;
+    const command = `stty cols 150 rows 30; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} console watch ${server.address} --task blocker`;
     const watch = spawn("script", ["-qfec", command, "/dev/null"], { cwd: projectRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     let out = "";
     watch.stdout.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => watch.on("close", resolve));
     try {
-      await waitFor("the table with the blocker task", () => out.includes("blocker") && out.includes("q quit"), 20_000);
+      await waitFor("the table with the blocker's poll times", () => out.includes("poll times blocker (9): n=4") && out.includes("q quit"), 20_000);
       watch.stdin.write("q");
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("no exit"), 10_000))]);
       expect(code).toBe(0);
