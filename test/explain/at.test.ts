@@ -121,7 +121,7 @@ describe("explain --at on the bundled example crate", () => {
     expect(parsed.function.name).toBe("handle_client");
     expect(parsed.awaits.length).toBeGreaterThan(2);
     expect(parsed.unpin).toBe(false);
-  });
+  }, 180_000);
 
   it("bad targets exit 2 with one line", async () => {
     const result = await runCli(["explain", "--at", "nope.rs:1"]);
