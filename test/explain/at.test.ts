@@ -130,6 +130,14 @@ describe("explain --at on the bundled example crate", () => {
   });
 });
 
+describe("explain --at on a hand-written poll method", () => {
+  it("points at the hand-written-future topic instead of a state machine", async () => {
+    const file = path.join(projectRoot, "test/fixtures/rust/lint-cases/src/pending_without_waker.rs");
+    const line = readFileSync(file, "utf8").split("\n").findIndex((text) => /fn poll\(/.test(text)) + 2;
+    await expect(explainAt(`${file}:${line}`)).rejects.toThrow(/hand-written .*explain hand-written-future/);
+  });
+});
+
 describe("explain --at on every async fn of the lint fixtures", () => {
   const dir = path.join(projectRoot, "test/fixtures/rust/lint-cases/src");
   for (const file of readdirSync(dir).filter((name) => name.endsWith(".rs"))) {

@@ -329,6 +329,11 @@ function findOwner(model: FileModel, start: SyntaxNode): { node: SyntaxNode; kin
     if (node.type === "function_item") {
       const info = model.functionInfo(node);
       if (info.isAsync) return { node, kind: "async fn", name: info.qualifiedName };
+      if (info.isPoll) {
+        throw new StateMachineError(
+          `line ${model.position(start).line} is in the hand-written \`${info.qualifiedName}\`: no compiler-built state machine there (the struct is the state); see \`async-doctor explain hand-written-future\` and \`async-doctor lint --rule pending-without-waker\``,
+        );
+      }
       throw new StateMachineError(
         `line ${model.position(start).line} is in \`fn ${info.qualifiedName}\`, which is not async (and has no async block there)`,
       );
