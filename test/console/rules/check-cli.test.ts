@@ -56,7 +56,7 @@ describe("async-doctor console check (CLI)", () => {
     }
   });
 
-  it("reads a live target (the kitchen-sink stream replayed by `console serve`)", async () => {
+  async function withServer<T>(body: (address: string) => Promise<T>): Promise<T> {
     const server = spawn(process.execPath, [bin, "console", "serve", sharedFixture("console", "kitchen-sink.watchupdates.grpc"), "--listen", "127.0.0.1:0", "--speed", "max"], {
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -70,15 +70,35 @@ describe("async-doctor console check (CLI)", () => {
         });
         server.on("exit", () => reject(new Error(`serve exited: ${text}`)));
       });
-      const { code, stdout } = await cli([address, "--duration", "2s", "--format", "json"]);
-      expect(code).toBe(1);
-      const out = JSON.parse(stdout) as { diagnoses: { rule: string; task: { name: string } | null }[]; summary: { source: { kind: string } } };
-      expect(out.summary.source.kind).toBe("live");
-      expect(out.diagnoses.map((d) => `${d.rule}:${d.task?.name ?? ""}`).sort()).toEqual(
-        ["blocking-poll:blocker", "lock-contention:", "lock-contention:", "lost-waker:lost-waker", "self-wake-spin:self-waker"].sort(),
-      );
+      return await body(address);
     } finally {
       server.kill();
     }
+  }
+  const expectedKitchenSink = ["blocking-poll:blocker", "lock-contention:", "lock-contention:", "lost-waker:lost-waker", "self-wake-spin:self-waker"].sort();
+  type Out = { diagnoses: { rule: string; task: { name: string } | null; evidence: Record<string, unknown> }[]; summary: { source: { kind: string } } };
+
+  it("reads a live target (the kitchen-sink stream replayed by `console serve`)", async () => {
+    await withServer(async (address) => {
+      const { code, stdout } = await cli([address, "--duration", "2s", "--format", "json"]);
+      expect(code).toBe(1);
+      const out = JSON.parse(stdout) as Out;
+      expect(out.summary.source.kind).toBe("live");
+      expect(out.diagnoses.map((d) => `${d.rule}:${d.task?.name ?? ""}`).sort()).toEqual(expectedKitchenSink);
+    });
   }, 30_000);
+
+  it("reads a capture file (console record), including the TaskDetails histogram it recorded", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const os = await import("node:os");
+    const capture = path.join(mkdtempSync(path.join(os.tmpdir(), "check-capture-")), "ks.capture");
+    await withServer((address) => run(process.execPath, [bin, "console", "record", address, "-o", capture, "--duration", "2s", "--task", "blocker"]));
+    const { code, stdout } = await cli([capture, "--format", "json"]);
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout) as Out;
+    expect(out.summary.source.kind).toBe("capture");
+    expect(out.diagnoses.map((d) => `${d.rule}:${d.task?.name ?? ""}`).sort()).toEqual(expectedKitchenSink);
+    const blocker = out.diagnoses.find((d) => d.rule === "blocking-poll")!;
+    expect(blocker.evidence.histogram).toMatchObject({ polls: 4, pollsAboveThreshold: 3 });
+  }, 60_000);
 });
