@@ -129,12 +129,33 @@ describe("demangler robustness (property tests)", () => {
   });
 
   it("stops on hostile backreference nesting instead of blowing up", () => {
-    // Each level refers back to the previous one twice: output would double per level without a limit.
-    let s = "_RINvC1a1fINvCs_1a1fEE";
-    for (let i = 0; i < 40; i++) s = `_RIB0_B0_E${s.slice(2)}`;
+    // Each generic argument is a tuple of two backrefs to the previous one: the printed size doubles per
+    // level (2^40 characters), so only the output cap (as in rustc-demangle) keeps this finite.
+    const base62 = (n: number) => {
+      if (n === 0) return "_";
+      let x = n - 1;
+      let out = "";
+      do {
+        out = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[x % 62] + out;
+        x = Math.floor(x / 62);
+      } while (x > 0);
+      return `${out}_`;
+    };
+    let inner = "INvC1a1f";
+    let previous = inner.length;
+    inner += "Thh" + "E";
+    for (let level = 0; level < 40; level++) {
+      const here = inner.length;
+      inner += `TB${base62(previous)}B${base62(previous)}E`;
+      previous = here;
+    }
+    inner += "E";
     const start = Date.now();
-    expect(typeof demangle(s, { hash: true })).toBe("string");
+    const out = demangle(`_R${inner}`, { hash: true });
     expect(Date.now() - start).toBeLessThan(5000);
+    expect(out.startsWith("a::f::<(u8, u8), ((u8, u8), (u8, u8))")).toBe(true);
+    expect(out.endsWith("{size limit reached}")).toBe(true);
+    expect(out.length).toBeLessThan(1_100_000);
   });
 
   it("round-trips the structure of well-formed v0 paths it generates", () => {
