@@ -40,7 +40,7 @@ function updateLines(file: string): number {
   return (fs.readFileSync(file, "utf8").match(/"rpc":"WatchUpdates"/g) ?? []).length;
 }
 
-describe("console serve + live source: the app is killed mid-stream and restarts", () => {
+describe("console serve + live source: the app is killed mid-stream and restarts", { timeout: 120_000 }, () => {
   it("reconnects, marks the new snapshot as a reset, and rebuilds the same state", async () => {
     const expected = fixtureMessages(kitchenSink());
     const port = await freePort();
@@ -79,7 +79,7 @@ describe("console serve + live source: the app is killed mid-stream and restarts
   });
 });
 
-describe("console record", () => {
+describe("console record", { timeout: 120_000 }, () => {
   it("leaves a valid capture when killed, with every message received so far, and serve replays it", async () => {
     const d = dir();
     const out = path.join(d, "killed.adcap");
@@ -193,7 +193,7 @@ describe("console record", () => {
   });
 });
 
-describe("console snapshot on a live target", () => {
+describe("console snapshot on a live target", { timeout: 120_000 }, () => {
   it("reads the replayed stream through the live source, and exits 2 when nothing listens", async () => {
     const server = await serve([kitchenSink(), "--listen", "127.0.0.1:0", "--speed", "max"]);
     const result = await runCli(["console", "snapshot", server.address, "--duration", "1s", "--format", "json"]);
@@ -207,7 +207,7 @@ describe("console snapshot on a live target", () => {
   });
 });
 
-describe("console serve input errors", () => {
+describe("console serve input errors", { timeout: 120_000 }, () => {
   it("exits 2 on a missing file, a recording, and a bad --listen", async () => {
     const missing = await runCli(["console", "serve", "/nonexistent/x.adcap"]);
     expect(missing.code).toBe(2);

@@ -70,7 +70,7 @@ describe("console watch frame", () => {
 
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
-describe.skipIf(!hasScript)("console watch in a pseudo-terminal", () => {
+describe.skipIf(!hasScript)("console watch in a pseudo-terminal", { timeout: 120_000 }, () => {
   const children: CliChild[] = [];
   afterEach(async () => {
     for (const c of children.splice(0)) {
