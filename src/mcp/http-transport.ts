@@ -1,0 +1,171 @@
+/**
+ * `async-doctor mcp --http`: Streamable HTTP on `/mcp` (the SDK's StreamableHTTPServerTransport, one
+ * session per client with its own McpServer). What this file adds around the SDK:
+ * - loopback by default; binding another address needs a bearer token;
+ * - Host header checked against the listen address (DNS rebinding), Origin checked (browsers: only
+ *   http(s)://localhost|127.0.0.1|[::1] on any port, plus --allow-origin);
+ * - optional bearer token (`Authorization: Bearer …`, compared in constant time);
+ * - request bodies capped (limits.maxHttpBodyBytes) and parsed here, so malformed JSON gets a JSON-RPC
+ *   parse error; sessions capped.
+ */
+import { randomUUID, timingSafeEqual, createHash } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { UsageError } from "../cli/errors.ts";
+import { isLoopbackHost } from "./console-target.ts";
+
+export const maxHttpBodyBytes = 16 * 1024 * 1024;
+const maxSessions = 64;
+
+export interface HttpOptions {
+  /** "PORT", "HOST:PORT" or "[::1]:PORT"; default 127.0.0.1:0 would pick a free port. */
+  listen: string;
+  token?: string;
+  allowedOrigins: string[];
+  createServer(): McpServer;
+  log(line: string): void;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(text.trim());
+  if (!m) throw new UsageError(`bad --listen '${text}': expected PORT or HOST:PORT, e.g. 127.0.0.1:8765`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new UsageError(`bad --listen '${text}': port out of range`);
+  return { host: (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, ""), port };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function reject(res: ServerResponse, status: number, message: string, code = -32000): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
+}
+
+function originAllowed(origin: string, allowed: string[]): boolean {
+  if (allowed.includes(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function hostAllowed(hostHeader: string | undefined, listenHost: string): boolean {
+  if (!hostHeader) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return false;
+  }
+  if (isLoopbackHost(listenHost)) return isLoopbackHost(hostname);
+  return true; // a non-loopback bind requires a token, which is the protection there
+}
+
+async function readBody(req: IncomingMessage): Promise<{ ok: true; body: unknown } | { ok: false; status: number; message: string; code: number }> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxHttpBodyBytes) return { ok: false, status: 413, message: `request body over ${maxHttpBodyBytes} bytes`, code: -32600 };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxHttpBodyBytes) return { ok: false, status: 413, message: `request body over ${maxHttpBodyBytes} bytes`, code: -32600 };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch {
+    return { ok: false, status: 400, message: "Parse error: the body is not JSON", code: -32700 };
+  }
+}
+
+export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
+  const { host, port } = parseListen(options.listen);
+  if (!isLoopbackHost(host) && !options.token) {
+    throw new UsageError(`--listen ${options.listen} is not a loopback address: set a bearer token (ASYNC_DOCTOR_MCP_TOKEN or --token) to expose the server`);
+  }
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== "/mcp") return reject(res, 404, "not found: the MCP endpoint is /mcp");
+    if (!hostAllowed(req.headers.host, host)) return reject(res, 403, "forbidden: bad Host header");
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, options.allowedOrigins)) return reject(res, 403, `forbidden: origin ${origin} is not allowed`);
+    if (options.token) {
+      const auth = req.headers.authorization ?? "";
+      const m = /^Bearer\s+(.+)$/i.exec(auth);
+      if (!m || !sameSecret(m[1]!.trim(), options.token)) {
+        res.setHeader("www-authenticate", 'Bearer realm="async-doctor"');
+        return reject(res, 401, "unauthorized: missing or wrong bearer token");
+      }
+    }
+    const sessionId = req.headers["mcp-session-id"];
+    const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (req.method === "POST") {
+      const parsed = await readBody(req);
+      if (!parsed.ok) return reject(res, parsed.status, parsed.message, parsed.code);
+      if (existing) return existing.transport.handleRequest(req, res, parsed.body);
+      if (sessionId !== undefined) return reject(res, 404, "unknown or expired session: initialize again", -32001);
+      if (!isInitializeRequest(parsed.body)) return reject(res, 400, "bad request: no session; the first request must be initialize", -32600);
+      if (sessions.size >= maxSessions) return reject(res, 503, "too many sessions: close one (DELETE /mcp) and retry");
+      const server = options.createServer();
+      const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          sessions.set(id, { transport, server });
+        },
+      });
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      await server.connect(transport);
+      return transport.handleRequest(req, res, parsed.body);
+    }
+    if (req.method === "GET" || req.method === "DELETE") {
+      if (!existing) return reject(res, sessionId === undefined ? 400 : 404, "bad request: missing or unknown mcp-session-id", -32001);
+      return existing.transport.handleRequest(req, res);
+    }
+    res.setHeader("allow", "GET, POST, DELETE");
+    return reject(res, 405, "method not allowed");
+  };
+
+  const http: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log(`mcp http: ${error instanceof Error ? error.message : String(error)}`);
+      reject(res, 500, "internal error", -32603);
+    });
+  });
+  http.requestTimeout = 0; // observation windows and SSE streams are long-lived
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", (error: NodeJS.ErrnoException) => reject(new UsageError(`cannot listen on ${options.listen}: ${error.code ?? error.message}`)));
+    http.listen(port, host, () => resolve());
+  });
+  const address = http.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/mcp`,
+    async close() {
+      for (const { transport, server } of sessions.values()) {
+        await transport.close().catch(() => {});
+        await server.close().catch(() => {});
+      }
+      sessions.clear();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections();
+    },
+  };
+}
