@@ -237,10 +237,6 @@ export class GrpcServerStream implements AsyncIterable<Uint8Array> {
     this.finish({ kind: "ok" });
   }
 
-  get channelOf(): H2Channel {
-    return this.channel;
-  }
-
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     try {
       for (;;) {
