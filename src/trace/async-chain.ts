@@ -191,6 +191,8 @@ export function analysePanic(report: PanicReport, sources?: SourceFiles): PanicA
 }
 
 export function describe(kind: ChainKind, name: string): string {
+  // line-tables-only names without a readable source: the file:line beside it is all there is.
+  if (name === "{unnamed}") return `${kind} (name not in the trace)`;
   switch (kind) {
     case "async fn":
       return `async fn ${name}`;
