@@ -215,6 +215,28 @@ describe("live client against the replay server (real HTTP/2 on loopback)", () =
     expect(log.filter((l) => /Pause|Resume/.test(l))).toEqual(["Pause requested", "Resume requested"]);
   });
 
+  it("replays with the recorded spacing scaled by --speed, to several clients at once", async () => {
+    const meta = JSON.parse(fs.readFileSync(sharedFixture("console", "kitchen-sink.watchupdates.meta.json"), "utf8"));
+    const span = meta.messages.at(-1).received_ms - meta.messages[0].received_ms; // ~12.8 s
+    const speed = 8;
+    const server = await serve(kitchenSink(), { speed });
+    const watchAll = async () => {
+      const c = client(server.address, { watchState: false });
+      const times: number[] = [];
+      await eventsUntil(c, (e) => {
+        if (e.type === "update") times.push(e.t);
+        return times.length === meta.message_count;
+      }, 30_000);
+      return times;
+    };
+    const [a, b] = await Promise.all([watchAll(), watchAll()]);
+    for (const times of [a, b]) {
+      const elapsed = times.at(-1)! - times[0];
+      expect(elapsed).toBeGreaterThan(span / speed - 100); // never early
+      expect(elapsed).toBeLessThan(span / speed + 5000); // and not stuck
+    }
+  });
+
   it("connects over a Unix socket", async () => {
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
