@@ -38,6 +38,7 @@ export class CallGraph {
     const candidates = this.byName.get(call.name) ?? [];
     if (candidates.length === 0) return [];
     if (call.viaSelf) return candidates.filter((fn) => fn.implType !== undefined && fn.implType === callerImpl);
+    if (call.receiverType) return candidates.filter((fn) => fn.implType === call.receiverType);
     if (call.path) {
       const qualifier = call.path.length > 1 ? call.path[call.path.length - 2] : undefined;
       if (qualifier && /^[A-Z]/.test(qualifier)) {

@@ -69,6 +69,7 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
           notes: options.notes,
           chain: options.chain,
           fix: options.fix,
+          insideClosureFor: options.insideClosureFor,
           startOffset: model.startOffset(node),
           endOffset: model.endOffset(options.endNode ?? node),
         });
@@ -136,17 +137,20 @@ export async function checkCrates(allFacts: FileFacts[], config: LintConfig, rul
 /** Applies inline allows, config severities and de-duplication; sorts by file and position. */
 export function finalizeFindings(findings: Finding[], allFacts: FileFacts[], config: LintConfig): Finding[] {
   const allowsByFile = new Map(allFacts.map((f) => [f.file, f.allows]));
+  const offloaders = new Set(allFacts.flatMap((f) => f.functions.filter((fn) => fn.offloadsParameter).map((fn) => fn.name)));
   const seen = new Set<string>();
   const kept: Finding[] = [];
   for (const finding of findings) {
     const allows = allowsByFile.get(finding.file);
     if (allows && isAllowed(allows, finding.line, finding.rule)) continue;
+    if (finding.insideClosureFor && offloaders.has(finding.insideClosureFor)) continue;
     const key = `${finding.rule}\0${finding.file}\0${finding.startOffset}\0${finding.endOffset}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const override = config.rules[finding.rule];
     const severity: Severity = override === "error" || override === "warning" ? override : finding.severity;
-    kept.push({ ...finding, severity });
+    const { insideClosureFor: _internal, ...visible } = finding;
+    kept.push({ ...visible, severity });
   }
   kept.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1)));
   return kept;

@@ -40,11 +40,15 @@ export class FactsCollector {
       key: info.qualifiedName,
       name: info.name,
       implType: info.implType,
-      isAsync: info.isAsync,
-      blocking: [],
+      // `#[tokio::main] async fn f()` is a plain fn to its callers, one that starts a runtime.
+      isAsync: info.isAsync && !info.entryAttribute,
+      blocking: info.entryAttribute?.startsWith("tokio::")
+        ? [{ ...this.span(nameNode), category: "runtime", api: `#[${info.entryAttribute.split("(")[0]}] fn ${info.name}`, replacement: "call the async body directly (`.await` it) instead of a fn that builds its own runtime", effect: "starts a new runtime inside the running one (tokio panics: \"Cannot start a runtime from within a runtime\")" }]
+        : [],
       calls: [],
+      offloadsParameter: offloadsParameter(node),
     };
-    if (info.isAsync) {
+    if (info.isAsync && !info.entryAttribute) {
       const body = node.childForFieldName("body");
       fn.cancelUnsafeAwait = body ? firstAwaitedCancelUnsafe(body, model) : undefined;
     }
@@ -82,3 +86,17 @@ export class FactsCollector {
   }
 }
 
+
+/** The names of a fn's parameters, if it hands one of them to spawn_blocking / a thread / block_in_place. */
+function offloadsParameter(fn: SyntaxNode): boolean {
+  const parameters = fn.childForFieldName("parameters");
+  const body = fn.childForFieldName("body");
+  if (!parameters || !body) return false;
+  const names = parameters.namedChildren
+    .filter((p): p is SyntaxNode => p?.type === "parameter")
+    .map((p) => p.childForFieldName("pattern")?.text)
+    .filter((n): n is string => n !== undefined && /^\w+$/.test(n));
+  if (names.length === 0) return false;
+  const offload = new RegExp(`(spawn_blocking|block_in_place|thread::spawn|\\.spawn)\\s*\\(\\s*(move\\s*)?(\\|\\s*\\|\\s*)?(${names.join("|")})\\b`);
+  return offload.test(body.text);
+}

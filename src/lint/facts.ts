@@ -26,6 +26,8 @@ export interface CallFact {
   path?: string[];
   /** `self.name(..)` or `Self::name(..)`: resolve within the caller's impl type. */
   viaSelf: boolean;
+  /** `x.name(..)` where the source says x's type (`x: &Store`): resolve within `impl Store`. */
+  receiverType?: string;
 }
 
 export interface FunctionFacts extends Span {
@@ -38,6 +40,8 @@ export interface FunctionFacts extends Span {
   blocking: BlockingCallFact[];
   /** Calls to functions that might be defined in this crate, made in this fn's own synchronous body. */
   calls: CallFact[];
+  /** Hands one of its parameters to spawn_blocking / a thread (like tokio's `asyncify`): closures given to it run off the executor. */
+  offloadsParameter?: boolean;
   /** For async fns: the first non-cancel-safe operation it awaits (`read_exact`, `write_all`…). */
   cancelUnsafeAwait?: string;
 }

@@ -32,6 +32,11 @@ export interface Finding {
   /** UTF-16 offsets of the primary span, for fixes and cargo byte spans. */
   startOffset: number;
   endOffset: number;
+  /**
+   * Internal: the crate fn whose closure argument holds this code. When that fn turns out to hand the
+   * closure to spawn_blocking (a wrapper like tokio's `asyncify`), the finding is dropped.
+   */
+  insideClosureFor?: string;
 }
 
 export interface FileNotice {

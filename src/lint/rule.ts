@@ -14,6 +14,7 @@ export interface ReportOptions {
   severity?: Severity;
   /** Span end (defaults to the reported node's end). */
   endNode?: SyntaxNode;
+  insideClosureFor?: string;
 }
 
 export interface FileCheckContext {

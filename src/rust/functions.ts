@@ -9,6 +9,8 @@ export interface FunctionInfo {
   implType?: string;
   traitName?: string;
   isAsync: boolean;
+  /** The attribute (`tokio::main`, `tokio::test`…) that wraps the body in a runtime: callers see a sync fn that starts one. */
+  entryAttribute?: string;
   /** A `poll`/`poll_*` method of an impl: runs on the executor thread like async code. */
   isPoll: boolean;
   attributes: string[];
@@ -40,6 +42,7 @@ export function describeFunction(fn: SyntaxNode): FunctionInfo {
     implType,
     traitName,
     isAsync,
+    entryAttribute: entry,
     isPoll: impl !== undefined && !isAsync && /^poll(_[a-z0-9_]+)?$/.test(name),
     attributes,
     runtimeFlavor,

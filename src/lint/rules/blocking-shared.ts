@@ -20,7 +20,22 @@ export function checkDirectCall(category: BlockingCall["category"], call: Syntax
     message: `\`${blocking.api}\` ${category === "runtime" ? "inside" : "blocks the runtime in"} ${where}: it ${blocking.effect ?? "blocks the worker thread"}`,
     help: `use ${blocking.replacement}${category === "blocking" ? "; for work that must block, move it into `tokio::task::spawn_blocking`" : ""}`,
     fix: fixFor(blocking, call, exec, context),
+    insideClosureFor: closureArgumentOfLocalCall(call, context),
   });
+}
+
+/** `asyncify(move || std::fs::read(p))`: the local fn a closure holding `node` is passed to. */
+function closureArgumentOfLocalCall(node: SyntaxNode, context: FileCheckContext): string | undefined {
+  const { model } = context;
+  for (let boundary = model.ownerBoundary(node); boundary?.type === "closure_expression"; boundary = model.ownerBoundary(boundary)) {
+    const args = model.parentOf(boundary);
+    const call = args?.type === "arguments" ? model.parentOf(args) : undefined;
+    if (call?.type !== "call_expression") continue;
+    const target = model.resolveCall(call);
+    if (target?.kind === "path") return target.segments[target.segments.length - 1];
+    if (target?.kind === "method") return target.name;
+  }
+  return undefined;
 }
 
 export function describeContext(exec: ExecContext): string {

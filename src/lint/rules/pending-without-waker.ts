@@ -93,6 +93,8 @@ function checkPollFnClosure(closure: SyntaxNode, context: FileCheckContext): voi
 function checkPollBody(owner: SyntaxNode, body: SyntaxNode, cx: string, context: FileCheckContext): void {
   const { model } = context;
   const cxUnused = cx === "_" || cx.startsWith("_");
+  // A future that is never ready by design (`Pending` is its whole body) is not a lost wakeup.
+  if (/^\{\s*(std::task::|core::task::)?(Poll::)?Pending\s*\}$/.test(body.text.replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, ""))) return;
   model.visit((node) => {
     if (node.id !== owner.id && (node.type === "closure_expression" || node.type === "async_block" || node.type === "function_item")) return false;
     if (!isPendingLiteral(node, model) || !isReturnedValue(node, model)) return true;

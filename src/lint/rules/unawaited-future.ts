@@ -11,6 +11,15 @@ function collect(statement: SyntaxNode, context: FileCheckContext): void {
   if (call?.type !== "call_expression") return;
   const local = localCallOf(call, model);
   if (!local) return;
+  if (!local.viaSelf && !local.path) {
+    // `x.method()` is tied to the crate's async fn only through x's declared type, not by name alone
+    // (`self.buf.set_len(n)` on a Vec is not tokio's `File::set_len`).
+    const target = model.resolveCall(call);
+    const hint = target?.kind === "method" ? context.bindings.hintFor(target.receiver) : undefined;
+    const typeName = hint?.typeText?.replace(/^&\s*(mut\s+)?/, "").match(/^(?:\w+::)*(\w+)/)?.[1];
+    if (!typeName) return;
+    local.receiverType = typeName;
+  }
   const fn = model.enclosingFunction(call);
   const start = model.position(call);
   const end = model.endPosition(call);
