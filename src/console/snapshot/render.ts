@@ -95,10 +95,15 @@ export function renderText(view: SnapshotView, useColor: boolean): string {
     );
   }
   const withHistograms = view.rows.filter((r) => r.task.pollHistogram);
-  for (const row of withHistograms) {
+  const HISTOGRAMS_SHOWN = 10;
+  for (const row of withHistograms.slice(0, HISTOGRAMS_SHOWN)) {
     out.push("");
     out.push(c.bold(`Poll times of task ${row.id}${row.name ? ` (${row.name})` : ""}: `) + histogramLine(row.task.pollHistogram!));
     if (row.task.scheduledHistogram) out.push(c.bold(`Scheduled times: `) + histogramLine(row.task.scheduledHistogram));
+  }
+  if (withHistograms.length > HISTOGRAMS_SHOWN) {
+    out.push("");
+    out.push(c.dim(`(poll-time histograms of ${withHistograms.length - HISTOGRAMS_SHOWN} more shown tasks: use --top, --filter or --format json)`));
   }
   return out.join("\n") + "\n";
 }
@@ -107,7 +112,7 @@ function histogramLine(h: HistogramSummary): string {
   const p = Object.entries(h.percentiles)
     .map(([k, v]) => `p${k} ${formatDurationNs(v)}`)
     .join(", ");
-  return `${h.count} samples, min ${formatDurationNs(h.min)}, max ${formatDurationNs(h.max)}; ${p}` + (h.highOutliers > 0 ? `; ${h.highOutliers} above ${formatDurationNs(h.maxValue)}` : "");
+  return `${h.count} samples, min ${formatDurationNs(h.min)}, max ${formatDurationNs(h.max)}; ${p}` + (h.highOutliers > 0 ? `; ${h.highOutliers} above ${formatDurationNs(h.maxValue)}${h.highestOutlier !== undefined ? ` (highest ${formatDurationNs(h.highestOutlier)})` : ""}` : "");
 }
 
 function styleCell(c: Colors, col: TaskColumn, row: TaskRow): string {

@@ -10,6 +10,7 @@
 import { open, stat } from "node:fs/promises";
 import { UsageError } from "../../cli/errors.ts";
 import { ConsoleState } from "../model/console-state.ts";
+import { parseDurationMs } from "../transport/duration.ts";
 import type { CaptureSourceModule, ConsoleSource, LiveSourceModule, OpenSourceOptions } from "../source.ts";
 import { looksLikeGrpcBody, openGrpcFileSource } from "../protocol/grpc-file-source.ts";
 import { isRecording, openRecordingSource, type RecordingSource } from "../recording/recording-source.ts";
@@ -32,8 +33,8 @@ export async function runSnapshotCommand(target: string, options: SnapshotOption
   const predicates = options.filter.map(parseTaskFilter);
   const sort = parseSort(options.sort ?? "total");
   const top = options.top === undefined ? undefined : parseTop(options.top);
-  const durationMs = options.duration === undefined ? undefined : parseMs(options.duration, "--duration");
-  const timeoutMs = options.timeout === undefined ? 10_000 : parseMs(options.timeout, "--timeout");
+  const durationMs = options.duration === undefined ? undefined : parseDurationMs(options.duration, "--duration");
+  const timeoutMs = options.timeout === undefined ? 10_000 : parseDurationMs(options.timeout, "--timeout");
 
   const source = await openSource(target, { ...(durationMs !== undefined ? { durationMs } : {}), connectTimeoutMs: timeoutMs });
   const state = new ConsoleState();
@@ -146,11 +147,4 @@ function parseSort(text: string): { column: (typeof TASK_COLUMNS)[number]; desce
 function parseTop(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`bad --top '${text}': a positive integer`);
   return Number(text);
-}
-
-function parseMs(text: string, what: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) throw new UsageError(`bad ${what} '${text}': e.g. 500ms, 10s, 2m`);
-  const unit = (m[2] ?? "s").toLowerCase();
-  return Number(m[1]) * (unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000);
 }
