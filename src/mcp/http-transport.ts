@@ -76,15 +76,17 @@ function hostAllowed(hostHeader: string | undefined, listenHost: string): boolea
 }
 
 async function readBody(req: IncomingMessage): Promise<{ ok: true; body: unknown } | { ok: false; status: number; message: string; code: number }> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxHttpBodyBytes) return { ok: false, status: 413, message: `request body over ${maxHttpBodyBytes} bytes`, code: -32600 };
+  const tooBig = { ok: false as const, status: 413, message: `request body over ${maxHttpBodyBytes} bytes`, code: -32600 };
   const chunks: Buffer[] = [];
   let size = 0;
+  // An oversized body is read and dropped (up to 4× the limit) so the client gets the 413 instead of a
+  // reset connection; beyond that the connection is cut.
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxHttpBodyBytes) return { ok: false, status: 413, message: `request body over ${maxHttpBodyBytes} bytes`, code: -32600 };
-    chunks.push(chunk as Buffer);
+    if (size > 4 * maxHttpBodyBytes) return tooBig;
+    if (size <= maxHttpBodyBytes) chunks.push(chunk as Buffer);
   }
+  if (size > maxHttpBodyBytes) return tooBig;
   try {
     return { ok: true, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
   } catch {
@@ -117,7 +119,10 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
     if (req.method === "POST") {
       const parsed = await readBody(req);
-      if (!parsed.ok) return reject(res, parsed.status, parsed.message, parsed.code);
+      if (!parsed.ok) {
+        if (parsed.status === 413) res.setHeader("connection", "close");
+        return reject(res, parsed.status, parsed.message, parsed.code);
+      }
       if (existing) return existing.transport.handleRequest(req, res, parsed.body);
       if (sessionId !== undefined) return reject(res, 404, "unknown or expired session: initialize again", -32001);
       if (!isInitializeRequest(parsed.body)) return reject(res, 400, "bad request: no session; the first request must be initialize", -32600);
