@@ -26,7 +26,8 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<number>
     const transport = new StdioServerTransport();
     const closed = new Promise<void>((resolve) => {
       transport.onclose = () => resolve();
-      process.stdin.once("end", () => resolve());
+      // The client closed our stdin: let replies to requests that were already read go out first.
+      process.stdin.once("end", () => setTimeout(() => process.stdout.write("", () => resolve()), 100));
     });
     await server.connect(transport);
     log(`async-doctor mcp: serving on stdio (roots: client's roots, else ${options.root.length > 0 ? options.root.join(", ") : "the current directory"})`);
