@@ -10,6 +10,7 @@ import { openSource } from "../console/snapshot/run-snapshot.ts";
 import type { RecordingSource } from "../console/recording/recording-source.ts";
 import { openCheckSource } from "../console/diagnose/open-check-source.ts";
 import { TimelineBuilder, type Timeline } from "../console/diagnose/timeline.ts";
+import type { SourceItem } from "../console/source.ts";
 import type { ResolvedConsoleTarget } from "./console-target.ts";
 
 export interface ReadStateResult {
@@ -63,15 +64,34 @@ export interface ReadTimelineResult {
   source: { kind: string; description: string; limitations: readonly string[] };
 }
 
-/** The per-task history (cumulative samples and histograms) as `console check` builds it. */
-export async function readConsoleTimeline(target: ResolvedConsoleTarget, observeMs: number): Promise<ReadTimelineResult> {
-  const source = await openCheckSource(targetText(target), { durationMs: observeMs });
+/**
+ * The per-task history (cumulative samples and histograms) as `console check` builds it. Files go
+ * through `openCheckSource`; live targets are opened directly so that the request's signal can end
+ * the observation early.
+ */
+export async function readConsoleTimeline(target: ResolvedConsoleTarget, observeMs: number, signal?: AbortSignal): Promise<ReadTimelineResult> {
+  let source: { kind: string; description: string; limitations: readonly string[]; items: AsyncIterable<SourceItem>; close?: () => Promise<void> };
+  if (target.kind === "live") {
+    const { openLiveSource } = await import("../console/transport/live-source.ts");
+    const live = await openLiveSource(target.target, { durationMs: observeMs, ...(signal ? { signal } : {}) });
+    source = { kind: "live", description: target.target, limitations: live.limitations ?? [], items: live, close: () => live.close?.() ?? Promise.resolve() };
+  } else {
+    source = await openCheckSource(target.path, {});
+  }
   const builder = new TimelineBuilder();
+  const onAbort = () => void source.close?.();
+  signal?.addEventListener("abort", onAbort, { once: true });
   try {
-    for await (const item of source.items) builder.add(item);
+    for await (const item of source.items) {
+      if (signal?.aborted) break;
+      builder.add(item);
+    }
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${source.description}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    await source.close?.();
   }
   if (builder.timeline.updateTimes.length === 0) throw new UsageError(`${source.description}: no updates in this source`);
   return { timeline: builder.timeline, source: { kind: source.kind, description: source.description, limitations: source.limitations } };

@@ -4,7 +4,9 @@
  * Remote hosts are refused unless the server runs with --allow-remote; host names other than
  * `localhost` are not resolved (a name could point anywhere), so they count as remote.
  */
+import { readdir } from "node:fs/promises";
 import { isIP } from "node:net";
+import path from "node:path";
 import { looksLikeLiveTarget, parseTarget } from "../console/transport/target.ts";
 import { limits } from "./limits.ts";
 import type { PathGuard } from "./roots/path-guard.ts";
@@ -30,7 +32,24 @@ export async function resolveConsoleTarget(given: string, guard: PathGuard, allo
   }
   const file = await guard.check(given, "file");
   if (file.size > limits.maxConsoleFileBytes) throw new ToolInputError(`${given}: ${file.size} bytes is over the ${limits.maxConsoleFileBytes}-byte limit for console data files`);
+  await checkSiblings(file.real, guard);
   return { kind: "file", path: file.real, size: file.size };
+}
+
+/**
+ * A `.grpc` body is read with the files beside it (`<name>.meta.json`, `<name>.taskdetails.*.grpc`);
+ * those must not be symlinks out of the roots either.
+ */
+async function checkSiblings(real: string, guard: PathGuard): Promise<void> {
+  const m = /^(.*?)(\.watchupdates)?\.grpc$/.exec(path.basename(real));
+  if (!m) return;
+  const dir = path.dirname(real);
+  for (const name of await readdir(dir)) {
+    if (!name.startsWith(`${m[1]}.`) || name === path.basename(real)) continue;
+    await guard.check(path.join(dir, name)).catch(() => {
+      throw new ToolInputError(`${path.join(dir, name)}: a companion of ${path.basename(real)} leads outside the allowed roots`);
+    });
+  }
 }
 
 export function observeMs(durationMs: number | undefined): number {

@@ -85,4 +85,14 @@ describe("console targets", () => {
     await expect(resolveConsoleTarget("../secret.txt", guard, false)).rejects.toThrow(/outside/);
     expect(await resolveConsoleTarget("src/lib.rs", guard, false)).toMatchObject({ kind: "file", path: path.join(guard.roots[0]!, "src", "lib.rs") });
   });
+
+  it("refuses a .grpc body whose companion files (read with it) are symlinks out of the roots", async () => {
+    const dir = path.join(root, "console");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "app.watchupdates.grpc"), Buffer.alloc(10));
+    writeFileSync(path.join(dir, "other.watchupdates.grpc"), Buffer.alloc(10));
+    symlinkSync(path.join(base, "secret.txt"), path.join(dir, "app.taskdetails.leak.grpc"));
+    await expect(resolveConsoleTarget("console/app.watchupdates.grpc", guard, false)).rejects.toThrow(/companion .* outside the allowed roots/);
+    expect(await resolveConsoleTarget("console/other.watchupdates.grpc", guard, false)).toMatchObject({ kind: "file" });
+  });
 });

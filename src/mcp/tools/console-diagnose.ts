@@ -1,7 +1,9 @@
 /** `console_diagnose`: the runtime rules of `console check` over a live target or a recording/capture. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { checkConsole } from "../../console/diagnose/run-check.ts";
+import { diagnose } from "../../console/diagnose/engine.ts";
+import { parseRuleOptions } from "../../console/diagnose/options.ts";
+import { readConsoleTimeline } from "../console-data.ts";
 import { runtimeRules } from "../../console/rules/index.ts";
 import { observeMs, resolveConsoleTarget } from "../console-target.ts";
 import { limits } from "../limits.ts";
@@ -61,15 +63,11 @@ export function registerConsoleDiagnoseTool(server: McpServer, context: ToolCont
         const target = await resolveConsoleTarget(args.target, await context.guard(), context.allowRemote);
         const windowMs = observeMs(args.durationMs);
         if (target.kind === "live" && windowMs < 100) throw new ToolInputError("durationMs: observe a live target for at least 100 ms");
-        const run = () =>
-          checkConsole(target.kind === "file" ? target.path : target.target, {
-            duration: `${windowMs}ms`,
-            format: "json",
-            failOn: "never",
-            allow: args.allow ?? [],
-            set: args.set ?? [],
-          });
-        const { report } = target.kind === "live" ? await withTimedProgress(extra, windowMs, `observing ${target.target}`, run) : await run();
+        // As `console check` does (run-check.ts): rule options first, then the timeline, then the engine.
+        const ruleOptions = parseRuleOptions(runtimeRules, args.allow ?? [], args.set ?? []);
+        const read = () => readConsoleTimeline(target, windowMs, extra.signal);
+        const { timeline, source } = target.kind === "live" ? await withTimedProgress(extra, windowMs, `observing ${target.target}`, read) : await read();
+        const report = { ...diagnose(timeline, ruleOptions), source };
         const shown = report.diagnoses.filter((d) => !args.severity || d.severity === args.severity);
         const p = page(shown, args.offset, args.limit ?? limits.defaultPageSize);
         const summary = { ...report.summary, byRule: countBy(report.diagnoses, (d) => d.rule) };

@@ -73,7 +73,7 @@ export function registerConsoleTaskDetailsTool(server: McpServer, context: ToolC
       guarded(async () => {
         const target = await resolveConsoleTarget(args.target, await context.guard(), context.allowRemote);
         const windowMs = observeMs(args.durationMs);
-        const read = () => readConsoleTimeline(target, windowMs);
+        const read = () => readConsoleTimeline(target, windowMs, extra.signal);
         const { timeline, source } = target.kind === "live" ? await withTimedProgress(extra, windowMs, `observing ${target.target}`, read) : await read();
         const task = findTask(timeline.tasks, args.task.trim());
         const iso = (ns: number) => (Number.isNaN(ns) ? null : timeline.anchor.toIso(ns));
