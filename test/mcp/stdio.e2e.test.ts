@@ -252,3 +252,32 @@ describe("mcp over stdio: client roots", () => {
     }
   });
 });
+
+describe("mcp over stdio: a big workspace", () => {
+  it("lints 80 files (worker threads) with progress notifications up to the total, and pages the findings", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "mcp-big-"));
+    mkdirSync(path.join(root, "src"));
+    writeFileSync(path.join(root, "Cargo.toml"), '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n');
+    const mods: string[] = [];
+    for (let i = 0; i < 79; i++) {
+      mods.push(`mod m${i};`);
+      writeFileSync(path.join(root, "src", `m${i}.rs`), `pub async fn load${i}() -> String {\n    std::fs::read_to_string("f${i}").unwrap()\n}\n`);
+    }
+    writeFileSync(path.join(root, "src", "lib.rs"), `${mods.join("\n")}\n`);
+    const s = await connectStdio({ args: ["--root", root] });
+    try {
+      const seen: { progress: number; total?: number }[] = [];
+      const r = await call(s.client, "lint_rust_async", { paths: ["."], limit: 10 }, { onprogress: (p) => seen.push(p) });
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(r.structuredContent!.summary.files).toBe(80);
+      expect(r.structuredContent!.summary.byRule["blocking-in-async"]).toBe(79);
+      expect(r.structuredContent!.findings).toHaveLength(10);
+      expect(r.structuredContent!.nextOffset).toBe(10);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((p) => p.total === 80)).toBe(true);
+      expect(seen.at(-1)!.progress).toBe(80);
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});
