@@ -87,10 +87,13 @@ async function floor(): Promise<number> {
   return lines;
 }
 
-async function ingest(): Promise<{ events: number; tasks: number; updates: number }> {
-  const source = openRecordingSource(file);
+async function ingest(histograms = false): Promise<{ events: number; tasks: number; updates: number }> {
+  const source = openRecordingSource(file, { histograms });
   const state = new ConsoleState();
-  for await (const item of source) if (item.update) state.applyUpdate(item.update);
+  for await (const item of source) {
+    if (item.update) state.applyUpdate(item.update);
+    else state.applyTaskDetails(item.taskDetails);
+  }
   return { events: source.info.events, tasks: [...state.allTasks()].length, updates: state.updates };
 }
 
@@ -112,11 +115,12 @@ try {
   let bestOurs = Infinity;
   for (let round = 0; round < 3; round++) {
     const [lines, floorS] = await timed(floor);
-    const [result, oursS] = await timed(ingest);
+    const [result, oursS] = await timed(() => ingest(false));
+    const [, histS] = await timed(() => ingest(true));
     bestFloor = Math.min(bestFloor, floorS);
     bestOurs = Math.min(bestOurs, oursS);
     if (result.events !== gen.events || lines !== gen.events + 1) throw new Error(`count mismatch: ${result.events} / ${lines} vs ${gen.events}`);
-    rows.push({ round, "floor cpu s": floorS.toFixed(2), "floor ev/s": Math.round(gen.events / floorS), "ingest cpu s": oursS.toFixed(2), "ingest ev/s": Math.round(gen.events / oursS), ratio: (oursS / floorS).toFixed(2), tasks: result.tasks, updates: result.updates });
+    rows.push({ round, "floor cpu s": floorS.toFixed(2), "floor ev/s": Math.round(gen.events / floorS), "ingest cpu s": oursS.toFixed(2), "ingest ev/s": Math.round(gen.events / oursS), ratio: (oursS / floorS).toFixed(2), "+histograms cpu s": histS.toFixed(2), "ratio h": (histS / floorS).toFixed(2), tasks: result.tasks, updates: result.updates });
   }
   console.table(rows);
   console.log(`best: floor (split + JSON.parse) ${Math.round(gen.events / bestFloor)} events/s; ingest into the model ${Math.round(gen.events / bestOurs)} events/s; ratio ${(bestOurs / bestFloor).toFixed(2)}×`);

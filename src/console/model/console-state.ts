@@ -10,7 +10,6 @@
  * after Close): the old record moves to `retiredTasks` if it had completed, else it is replaced.
  * Stats for an id not (yet) announced are held and applied when it is announced.
  */
-import { decodeDurationHistogram } from "../histogram/duration-histogram.ts";
 import type {
   AsyncOp,
   AsyncOpStats,
@@ -189,8 +188,9 @@ export class ConsoleState {
     if (details.taskId === undefined) return;
     const record = this.tasks.get(details.taskId);
     if (!record) return;
-    if (details.histogram) record.pollHistogram = decodeDurationHistogram(details.histogram);
-    if (details.scheduledTimesHistogram) record.scheduledHistogram = decodeDurationHistogram(details.scheduledTimesHistogram);
+    // Old subscribers send the poll histogram as bare bytes (legacy_histogram, same V2 serialisation).
+    const poll = details.histogram ?? (details.legacyHistogram ? { rawHistogram: details.legacyHistogram, maxValue: 0, highOutliers: 0 } : undefined);
+    record.setHistograms(poll, details.scheduledTimesHistogram);
     if (details.now) record.detailsAt = this.clock.of(details.now);
   }
 

@@ -6,8 +6,8 @@
  * every `stats_update`), and the latest poll-time / scheduled-time histograms from TaskDetails. All
  * times are relative ns (model/time.ts), NaN when absent; records keep one shape for memory and speed.
  */
-import type { HistogramSummary } from "../histogram/duration-histogram.ts";
-import type { Id } from "../protocol/messages.ts";
+import { decodeDurationHistogram, type HistogramSummary } from "../histogram/duration-histogram.ts";
+import type { DurationHistogram, Id } from "../protocol/messages.ts";
 import { ABSENT, type TimeNs } from "./time.ts";
 
 export type TaskState = "running" | "scheduled" | "idle" | "done";
@@ -48,41 +48,78 @@ export interface TaskRecord {
   lastPollStarted: TimeNs;
   lastPollEnded: TimeNs;
 
-  pollHistogram: HistogramSummary | undefined;
-  scheduledHistogram: HistogramSummary | undefined;
+  /** Summary of the latest poll-time histogram (decoded on first read, then cached). */
+  readonly pollHistogram: HistogramSummary | undefined;
+  readonly scheduledHistogram: HistogramSummary | undefined;
+  /** The latest histograms as received (own copies of the bytes); set through `setHistograms`. */
+  pollHistogramRaw: DurationHistogram | undefined;
+  scheduledHistogramRaw: DurationHistogram | undefined;
   /** `now` of the TaskDetails the histograms came from. */
   detailsAt: TimeNs;
+  /** Stores new histograms (absent ones are kept); their summaries are computed lazily. */
+  setHistograms(poll: DurationHistogram | undefined, scheduled: DurationHistogram | undefined): void;
+}
+
+/**
+ * Histogram summaries are decoded lazily: TaskDetails arrive every second per watched task, and
+ * recordings can carry histograms for tens of thousands of tasks, while only shown tasks need them.
+ */
+class TaskRecordImpl implements TaskRecord {
+  // Every field is initialised here, in one order, so that all records share one compact shape.
+  tokioId: bigint | undefined = undefined;
+  name = "";
+  kind = "";
+  location = "";
+  target = "";
+  metadataId: Id | undefined = undefined;
+  otherFields: [string, string][] = [];
+  parents: Id[] = [];
+  hasStats = false;
+  createdAt: TimeNs = ABSENT;
+  droppedAt: TimeNs = ABSENT;
+  polls = 0;
+  busyNs = 0;
+  scheduledNs = ABSENT;
+  wakes = 0;
+  selfWakes = 0;
+  wakerClones = 0;
+  wakerDrops = 0;
+  lastWake: TimeNs = ABSENT;
+  firstPoll: TimeNs = ABSENT;
+  lastPollStarted: TimeNs = ABSENT;
+  lastPollEnded: TimeNs = ABSENT;
+  pollHistogramRaw: DurationHistogram | undefined = undefined;
+  scheduledHistogramRaw: DurationHistogram | undefined = undefined;
+  detailsAt: TimeNs = ABSENT;
+  private pollSummary: HistogramSummary | undefined = undefined;
+  private scheduledSummary: HistogramSummary | undefined = undefined;
+
+  constructor(readonly id: Id) {}
+
+  get pollHistogram(): HistogramSummary | undefined {
+    if (this.pollSummary === undefined && this.pollHistogramRaw !== undefined) this.pollSummary = decodeDurationHistogram(this.pollHistogramRaw);
+    return this.pollSummary;
+  }
+
+  get scheduledHistogram(): HistogramSummary | undefined {
+    if (this.scheduledSummary === undefined && this.scheduledHistogramRaw !== undefined) this.scheduledSummary = decodeDurationHistogram(this.scheduledHistogramRaw);
+    return this.scheduledSummary;
+  }
+
+  setHistograms(poll: DurationHistogram | undefined, scheduled: DurationHistogram | undefined): void {
+    if (poll) {
+      this.pollHistogramRaw = { ...poll, rawHistogram: poll.rawHistogram.slice() };
+      this.pollSummary = undefined;
+    }
+    if (scheduled) {
+      this.scheduledHistogramRaw = { ...scheduled, rawHistogram: scheduled.rawHistogram.slice() };
+      this.scheduledSummary = undefined;
+    }
+  }
 }
 
 export function newTaskRecord(id: Id): TaskRecord {
-  return {
-    id,
-    tokioId: undefined,
-    name: "",
-    kind: "",
-    location: "",
-    target: "",
-    metadataId: undefined,
-    otherFields: [],
-    parents: [],
-    hasStats: false,
-    createdAt: ABSENT,
-    droppedAt: ABSENT,
-    polls: 0,
-    busyNs: 0,
-    scheduledNs: ABSENT,
-    wakes: 0,
-    selfWakes: 0,
-    wakerClones: 0,
-    wakerDrops: 0,
-    lastWake: ABSENT,
-    firstPoll: ABSENT,
-    lastPollStarted: ABSENT,
-    lastPollEnded: ABSENT,
-    pollHistogram: undefined,
-    scheduledHistogram: undefined,
-    detailsAt: ABSENT,
-  };
+  return new TaskRecordImpl(id);
 }
 
 /** Inside a poll: a poll started and none ended after it. */
