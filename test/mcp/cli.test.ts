@@ -19,6 +19,15 @@ describe("async-doctor mcp (command line)", () => {
     expect(Object.keys(reply.result.capabilities)).toEqual(expect.arrayContaining(["tools", "resources", "prompts"]));
   });
 
+  it("survives malformed lines on stdin and answers the next request", async () => {
+    const init = { jsonrpc: "2.0", id: 7, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } } };
+    const garbage = ["{not json", JSON.stringify({ jsonrpc: "2.0", method: 42 }), "[]", "null"].join("\n");
+    const { code, stdout } = await runCli(["mcp"], { input: `${garbage}\n${JSON.stringify(init)}\n` });
+    expect(code).toBe(0);
+    const replies = stdout.trim().split("\n").map((line) => JSON.parse(line) as { id?: number; result?: unknown });
+    expect(replies.find((r) => r.id === 7)?.result).toBeDefined();
+  });
+
   it("bad options are usage errors (exit 2, one line)", async () => {
     for (const args of [["mcp", "--listen", "127.0.0.1:0"], ["mcp", "--root", "/no/such/dir"], ["mcp", "--http", "--listen", "nonsense:port"]]) {
       const { code, stderr } = await runCli(args);

@@ -145,6 +145,11 @@ describe("mcp over stdio", () => {
     const grpc = await call(c.client, "console_task_details", { target: sharedFixture("console", "kitchen-sink.watchupdates.grpc"), task: "blocker" });
     expect(grpc.structuredContent!.pollHistogram.count).toBe(4);
     expect(grpc.structuredContent!.pollHistogram.maxNs).toBeGreaterThan(250e6);
+    const withResources = await call(c.client, "console_snapshot", { target: sharedFixture("console", "kitchen-sink.watchupdates.grpc"), includeResources: true, limit: 2 });
+    expect(withResources.structuredContent!.totals.resources).toBeGreaterThan(0);
+    expect(withResources.structuredContent!.resources.length).toBeGreaterThan(0);
+    expect(withResources.structuredContent!.resources.length).toBeLessThanOrEqual(2);
+    expect(withResources.structuredContent!.tasks[0].pollHistogram?.buckets).toBeUndefined();
     const missing = await call(c.client, "console_task_details", { target: recording(), task: "no-such-task" });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/console_snapshot/);
@@ -203,6 +208,20 @@ describe("mcp over stdio: security and bad input", () => {
     } finally {
       await s.close();
     }
+  });
+
+  it("clean_backtrace does not show source lines of files outside the roots that a log names", async () => {
+    const secretDir = mkdtempSync(path.join(os.tmpdir(), "mcp-secret-"));
+    writeFileSync(path.join(secretDir, "lib.rs"), Array.from({ length: 60 }, (_, i) => `// TOPSECRET line ${i + 1}`).join("\n"));
+    const { readFileSync } = await import("node:fs");
+    const log = readFileSync(panicLog(), "utf8").replaceAll("./src/lib.rs", path.join(secretDir, "lib.rs"));
+    const r = await call(c.client, "clean_backtrace", { text: log });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(JSON.stringify(r.structuredContent)).toContain(path.join(secretDir, "lib.rs"));
+    expect(JSON.stringify(r)).not.toContain("TOPSECRET");
+    // The same log with the file inside a root does show the line (so the check above can fail).
+    const inside = await call(c.client, "clean_backtrace", { text: readFileSync(panicLog(), "utf8").replaceAll("./src/lib.rs", path.join(lintCases, "src/blocking_in_async.rs")) });
+    expect(inside.structuredContent!.panics.some((p: { chain: { source: string | null }[] }) => p.chain.some((l) => l.source))).toBe(true);
   });
 
   it("refuses remote console targets", async () => {

@@ -56,7 +56,7 @@ export function registerConsoleDiagnoseTool(server: McpServer, context: ToolCont
         ...pageInput,
       },
       outputSchema: diagnoseOutputSchema,
-      annotations: { ...readOnlyAnnotations, openWorldHint: false },
+      annotations: { ...readOnlyAnnotations, openWorldHint: true },
     },
     (args, extra) =>
       guarded(async () => {

@@ -67,7 +67,7 @@ export function registerConsoleSnapshotTool(server: McpServer, context: ToolCont
         ...pageInput,
       },
       outputSchema: snapshotOutputSchema,
-      annotations: { ...readOnlyAnnotations, openWorldHint: false },
+      annotations: { ...readOnlyAnnotations, openWorldHint: true },
     },
     (args, extra) =>
       guarded(async () => {

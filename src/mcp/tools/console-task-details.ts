@@ -67,7 +67,7 @@ export function registerConsoleTaskDetailsTool(server: McpServer, context: ToolC
         historySamples: z.number().int().min(0).max(limits.maxHistorySamples).optional().describe(`at most this many history samples (default ${limits.defaultHistorySamples})`),
       },
       outputSchema: taskDetailsOutputSchema,
-      annotations: { ...readOnlyAnnotations, openWorldHint: false },
+      annotations: { ...readOnlyAnnotations, openWorldHint: true },
     },
     (args, extra) =>
       guarded(async () => {
