@@ -224,6 +224,26 @@ describe("mcp over stdio: security and bad input", () => {
     expect(inside.structuredContent!.panics.some((p: { chain: { source: string | null }[] }) => p.chain.some((l) => l.source))).toBe(true);
   });
 
+  it("reads a lint config inside the root but never one above it", async () => {
+    const outer = mkdtempSync(path.join(os.tmpdir(), "mcp-config-"));
+    const root = path.join(outer, "crate");
+    mkdirSync(path.join(root, "src"), { recursive: true });
+    writeFileSync(path.join(outer, "async-doctor.toml"), "TOPSECRET = = =\n");
+    writeFileSync(path.join(root, "src", "lib.rs"), "pub async fn f() {\n    std::thread::sleep(std::time::Duration::from_millis(1));\n}\n");
+    const s = await connectStdio({ args: ["--root", root] });
+    try {
+      const r = await call(s.client, "lint_rust_async", { paths: ["src"] });
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect(JSON.stringify(r)).not.toContain("TOPSECRET");
+      expect(r.structuredContent!.summary.byRule["blocking-in-async"]).toBe(1);
+      writeFileSync(path.join(root, "async-doctor.toml"), '[rules]\nblocking-in-async = "off"\n');
+      const configured = await call(s.client, "lint_rust_async", { paths: ["src"] });
+      expect(configured.structuredContent!.summary.byRule["blocking-in-async"]).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+
   it("refuses remote console targets", async () => {
     const r = await call(c.client, "console_diagnose", { target: "http://192.0.2.1:6669" });
     expect(r.isError).toBe(true);
