@@ -83,6 +83,11 @@ describe("mcp over stdio", () => {
     expect(s.nextOffset).toBe(5);
     expect(textOf(first)).toMatch(/call again with offset=5/);
     expect(progress.length).toBeGreaterThan(0);
+    // The default page keeps a whole-crate answer small.
+    const defaults = await call(c.client, "lint_rust_async", { paths: [lintCases] });
+    expect(defaults.structuredContent!.findings).toHaveLength(20);
+    expect(JSON.stringify(defaults).length).toBeLessThan(40_000);
+    expect(textOf(defaults).length).toBeLessThan(6_000);
     const second = await call(c.client, "lint_rust_async", { paths: [lintCases], offset: 5, limit: 5 });
     expect(second.structuredContent!.findings[0]).not.toEqual(s.findings[0]);
     const onlyRule = await call(c.client, "lint_rust_async", { paths: ["src"], rules: ["guard-across-await"], limit: 200 });
