@@ -6,7 +6,7 @@
  *   http(s)://localhost|127.0.0.1|[::1] on any port, plus --allow-origin);
  * - optional bearer token (`Authorization: Bearer …`, compared in constant time);
  * - request bodies capped (limits.maxHttpBodyBytes) and parsed here, so malformed JSON gets a JSON-RPC
- *   parse error; sessions capped.
+ *   parse error; sessions capped, and closed after 30 minutes without a request.
  */
 import { randomUUID, timingSafeEqual, createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -19,6 +19,8 @@ import { isLoopbackHost } from "./console-target.ts";
 
 export const maxHttpBodyBytes = 16 * 1024 * 1024;
 const maxSessions = 64;
+/** Sessions with no request for this long are closed (clients that never send DELETE). */
+const sessionIdleMs = 30 * 60_000;
 
 export interface HttpOptions {
   /** "PORT", "HOST:PORT" or "[::1]:PORT"; default 127.0.0.1:0 would pick a free port. */
@@ -99,7 +101,18 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   if (!isLoopbackHost(host) && !options.token) {
     throw new UsageError(`--listen ${options.listen} is not a loopback address: set a bearer token (ASYNC_DOCTOR_MCP_TOKEN or --token) to expose the server`);
   }
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer }>();
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: McpServer; lastSeen: number }>();
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const [id, session] of sessions) {
+      if (now - session.lastSeen > sessionIdleMs) {
+        sessions.delete(id);
+        void session.transport.close().catch(() => {});
+        void session.server.close().catch(() => {});
+      }
+    }
+  }, 60_000);
+  sweeper.unref();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -117,6 +130,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     }
     const sessionId = req.headers["mcp-session-id"];
     const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (existing) existing.lastSeen = Date.now();
     if (req.method === "POST") {
       const parsed = await readBody(req);
       if (!parsed.ok) {
@@ -131,7 +145,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         onsessioninitialized: (id) => {
-          sessions.set(id, { transport, server });
+          sessions.set(id, { transport, server, lastSeen: Date.now() });
         },
       });
       transport.onclose = () => {
@@ -164,6 +178,7 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   return {
     url: `http://${shownHost}:${address.port}/mcp`,
     async close() {
+      clearInterval(sweeper);
       for (const { transport, server } of sessions.values()) {
         await transport.close().catch(() => {});
         await server.close().catch(() => {});

@@ -151,6 +151,20 @@ describe("mcp over HTTP: transport security", () => {
     expect(elsewhere.status).toBe(404);
   }, 60_000);
 
+  it("ends a session on DELETE; the session id is then unknown", async () => {
+    const auth = { ...jsonHeaders, authorization: `Bearer ${token}` };
+    const init = await raw("POST", server.url, auth, initialize);
+    const id = String(init.headers["mcp-session-id"]);
+    const list = JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/list" });
+    const before = await raw("POST", server.url, { ...auth, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" }, list);
+    expect(before.status).toBe(200);
+    expect(before.body).toContain("lint_rust_async");
+    const del = await raw("DELETE", server.url, { authorization: `Bearer ${token}`, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" });
+    expect(del.status).toBe(200);
+    const after = await raw("POST", server.url, { ...auth, "mcp-session-id": id, "mcp-protocol-version": "2025-06-18" }, list);
+    expect(after.status).toBe(404);
+  });
+
   it("refuses to listen on a non-loopback address without a token", async () => {
     const { code, stderr } = await runCli(["mcp", "--http", "--listen", "0.0.0.0:0"], { env: { ASYNC_DOCTOR_MCP_TOKEN: "" } });
     expect(code).toBe(2);
