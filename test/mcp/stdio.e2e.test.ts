@@ -241,9 +241,16 @@ describe("mcp over stdio: security and bad input", () => {
       expect(r.isError, textOf(r)).toBeFalsy();
       expect(JSON.stringify(r)).not.toContain("TOPSECRET");
       expect(r.structuredContent!.summary.byRule["blocking-in-async"]).toBe(1);
+      const at = await call(s.client, "explain_rust_async", { at: "src/lib.rs:2" });
+      expect(at.isError, textOf(at)).toBeFalsy();
+      expect(JSON.stringify(at)).not.toContain("TOPSECRET");
+      expect(at.structuredContent!.stateMachine.lintError).toBeUndefined();
+      expect(at.structuredContent!.stateMachine.findings).toEqual([expect.objectContaining({ rule: "blocking-in-async", line: 2 })]);
       writeFileSync(path.join(root, "async-doctor.toml"), '[rules]\nblocking-in-async = "off"\n');
       const configured = await call(s.client, "lint_rust_async", { paths: ["src"] });
       expect(configured.structuredContent!.summary.byRule["blocking-in-async"]).toBeUndefined();
+      const atConfigured = await call(s.client, "explain_rust_async", { at: "src/lib.rs:2" });
+      expect(atConfigured.structuredContent!.stateMachine.findings).toEqual([]);
     } finally {
       await s.close();
     }

@@ -6,6 +6,8 @@ import { renderStateMachineJson } from "../../explain/at/render-at.ts";
 import { topicJson } from "../../explain/render/json.ts";
 import { TopicRouter } from "../../explain/router.ts";
 import { loadTopics } from "../../explain/topics.ts";
+import { lintPaths } from "../../lint/api.ts";
+import { configInsideRoots } from "../lint-config.ts";
 import { topicUri } from "../resources.ts";
 import { limits } from "../limits.ts";
 import { boundedString, guarded, ok, readOnlyAnnotations, ToolInputError, type ToolContext } from "./tool-kit.ts";
@@ -65,8 +67,20 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
           const guard = await context.guard();
           const real = await guard.check(file, "file");
           const result = await explainAt(`${real.real}:${line}`);
-          const machine = JSON.parse(renderStateMachineJson(result)) as Record<string, unknown> & { function: { kind: string; name?: string | null; startLine: number; endLine: number }; awaits: unknown[]; findings: unknown[] };
+          const machine = JSON.parse(renderStateMachineJson(result)) as Record<string, unknown> & { function: { kind: string; name?: string | null; startLine: number; endLine: number }; awaits: unknown[]; findings: unknown[]; lintError?: string };
           const fn = machine.function;
+          // The findings inside, linted again with the config found inside the roots (explainAt looks
+          // upward without bound, and its lint error could quote a file outside them).
+          delete machine.lintError;
+          try {
+            const lint = await lintPaths([real.real], { config: await configInsideRoots(real.real, guard) });
+            machine.findings = lint.findings
+              .filter((f) => f.line >= fn.startLine && f.line <= fn.endLine)
+              .map(({ rule, severity, line, column, message, help }) => ({ rule, severity, line, column, message, help }));
+          } catch (error) {
+            machine.findings = [];
+            machine.lintError = error instanceof Error ? error.message.split("\n")[0]! : String(error);
+          }
           const summary = `${fn.kind} ${fn.name ?? ""} (lines ${fn.startLine}-${fn.endLine}): ${machine.awaits.length} await point(s), ${machine.findings.length} lint finding(s) inside.`;
           return ok(summary, { kind: "state-machine", stateMachine: machine });
         }

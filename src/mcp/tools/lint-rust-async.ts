@@ -1,11 +1,7 @@
 /** `lint_rust_async`: lint Rust files/folders inside the roots, or an inline snippet. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
-import { defaultConfig, loadConfig, type LintConfig } from "../../lint/config.ts";
-import type { PathGuard } from "../roots/path-guard.ts";
+import { configInsideRoots } from "../lint-config.ts";
 import { lintPaths, lintText, type LintResult } from "../../lint/api.ts";
 import { toJsonFinding } from "../../lint/reporters/json.ts";
 import { ruleIds } from "../../lint/rules/index.ts";
@@ -37,28 +33,6 @@ export const lintOutputSchema = {
   notices: z.array(z.looseObject({ file: z.string(), kind: z.string(), message: z.string() })).describe("the first 10 notices"),
   ...pageOutput,
 };
-
-/**
- * The lint config found upward from the first path, as `lintPaths` would find it, but the search stops
- * at the root that holds the path: a config file outside the roots is never read.
- */
-async function configInsideRoots(start: string, guard: PathGuard): Promise<LintConfig> {
-  let dir = (await stat(start)).isDirectory() ? start : path.dirname(start);
-  for (;;) {
-    if (!guard.contains(dir)) return defaultConfig;
-    for (const name of ["async-doctor.toml", "Cargo.toml"]) {
-      const file = path.join(dir, name);
-      if (!existsSync(file)) continue;
-      const checked = await guard.check(file, "file").catch(() => undefined);
-      if (!checked) continue;
-      const config = await loadConfig(checked.real, dir, ruleIds);
-      if (name === "async-doctor.toml" || config.source) return config;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return defaultConfig;
-    dir = parent;
-  }
-}
 
 export function registerLintTool(server: McpServer, context: ToolContext): void {
   server.registerTool(
