@@ -291,13 +291,21 @@ describe("mcp over stdio: security and bad input", () => {
 
 describe("mcp over stdio: client roots", () => {
   it("uses the client's roots instead of --root when the client declares them", async () => {
-    const s = await connectStdio({ args: ["--root", sharedFixtures()], clientRoots: [lintCases] });
+    const roots = [lintCases];
+    const s = await connectStdio({ args: ["--root", sharedFixtures()], clientRoots: roots });
     try {
       const inside = await call(s.client, "lint_rust_async", { paths: ["src/blocking_in_async.rs"] });
       expect(inside.isError, textOf(inside)).toBeFalsy();
       const notGiven = await call(s.client, "console_snapshot", { target: recording() });
       expect(notGiven.isError).toBe(true);
       expect(textOf(notGiven)).toMatch(/outside the allowed roots/);
+      // The client changes its roots and says so: the server asks again.
+      roots.splice(0, roots.length, sharedFixtures());
+      await s.client.sendRootsListChanged();
+      const now = await call(s.client, "console_snapshot", { target: recording(), limit: 1 });
+      expect(now.isError, textOf(now)).toBeFalsy();
+      const gone = await call(s.client, "lint_rust_async", { paths: [path.join(lintCases, "src/blocking_in_async.rs")] });
+      expect(textOf(gone)).toMatch(/outside the allowed roots/);
     } finally {
       await s.close();
     }
