@@ -5,9 +5,10 @@
  * 64-bit values as bigint, UTF-8), and the message walkers below are written against the field list in
  * console-api's .proto files (see docs/console.md). Measured on the shared kitchen-sink fixture (13
  * WatchUpdates messages, 275 KB) on the 2-core dev machine (AMD EPYC, Node 20), best of 5:
- *   - these walkers over BinaryReader (bench/console-decode.ts):               ~47 MB/s (~2,200 msg/s)
- *   - protobufjs 7.6 reflection `Type.decode` from the same field list:       ~39 MB/s, but yields Long
- *     objects and LongBits-hash map keys; with `toObject({longs: String})` to get usable ids: ~8 MB/s
+ *   - these walkers over BinaryReader (bench/console-decode.ts):          36–64 MB/s (1,700–3,000 msg/s)
+ *   - protobufjs 7.6 reflection `Type.decode` from the same field list:  28–39 MB/s, but yields Long
+ *     objects and LongBits-hash map keys; with `toObject({longs: String})` to get usable ids: 4–8 MB/s
+ *   (ranges: the shared machine's load varied between runs)
  *   - @bufbuild/protobuf generated `fromBinary` (protoc-gen-es): reflection over descriptors, measured
  *     slower than protobufjs on this machine kind (docs: ~1,500 vs ~2,000–2,700 msg/s), and needs
  *     codegen output checked in.
