@@ -39,6 +39,8 @@ describe("PathGuard", () => {
     expect((await guard.check(".")).real).toBe(guard.roots[0]);
     expect((await guard.check("link-in.rs")).real).toBe(path.join(guard.roots[0]!, "src", "lib.rs"));
     expect((await guard.check("src/../src/lib.rs", "file")).kind).toBe("file");
+    writeFileSync(path.join(root, "..dotdot.rs"), "");
+    expect((await guard.check("..dotdot.rs", "file")).kind).toBe("file");
   });
 
   it("refuses path traversal, absolute paths outside, and a sibling that only shares the prefix", async () => {

@@ -41,7 +41,7 @@ export class PathGuard {
   contains(realPath: string): boolean {
     return this.roots.some((root) => {
       const rel = path.relative(root, realPath);
-      return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel) && !rel.startsWith(`..${path.sep}`));
+      return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
     });
   }
 
