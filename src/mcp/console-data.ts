@@ -11,7 +11,7 @@ import type { RecordingSource } from "../console/recording/recording-source.ts";
 import { openCheckSource } from "../console/diagnose/open-check-source.ts";
 import { TimelineBuilder, type Timeline } from "../console/diagnose/timeline.ts";
 import type { SourceItem } from "../console/source.ts";
-import type { ResolvedConsoleTarget } from "./console-target.ts";
+import { connectTimeoutMs, type ResolvedConsoleTarget } from "./console-target.ts";
 
 export interface ReadStateResult {
   state: ConsoleState;
@@ -25,7 +25,7 @@ function targetText(target: ResolvedConsoleTarget): string {
 /** Builds the state model from a file (read to the end) or a live target (observed for `observeMs`). */
 export async function readConsoleState(target: ResolvedConsoleTarget, observeMs: number, signal?: AbortSignal): Promise<ReadStateResult> {
   const live = target.kind === "live";
-  const source = await openSource(targetText(target), live ? { durationMs: observeMs, connectTimeoutMs: Math.max(observeMs, 5_000), ...(signal ? { signal } : {}) } : {});
+  const source = await openSource(targetText(target), live ? { durationMs: observeMs, connectTimeoutMs: connectTimeoutMs(observeMs), ...(signal ? { signal } : {}) } : {});
   const state = new ConsoleState();
   const notes: string[] = [];
   const deadline = Date.now() + observeMs;
@@ -73,7 +73,7 @@ export async function readConsoleTimeline(target: ResolvedConsoleTarget, observe
   let source: { kind: string; description: string; limitations: readonly string[]; items: AsyncIterable<SourceItem>; close?: () => Promise<void> };
   if (target.kind === "live") {
     const { openLiveSource } = await import("../console/transport/live-source.ts");
-    const live = await openLiveSource(target.target, { durationMs: observeMs, ...(signal ? { signal } : {}) });
+    const live = await openLiveSource(target.target, { durationMs: observeMs, connectTimeoutMs: connectTimeoutMs(observeMs), ...(signal ? { signal } : {}) });
     source = { kind: "live", description: target.target, limitations: live.limitations ?? [], items: live, close: () => live.close?.() ?? Promise.resolve() };
   } else {
     source = await openCheckSource(target.path, {});

@@ -55,3 +55,8 @@ async function checkSiblings(real: string, guard: PathGuard): Promise<void> {
 export function observeMs(durationMs: number | undefined): number {
   return Math.min(durationMs ?? limits.defaultObserveMs, limits.maxObserveMs);
 }
+
+/** How long to wait for a live target's first update: long enough for a slow app, short for a typo. */
+export function connectTimeoutMs(observe: number): number {
+  return Math.max(3_000, Math.min(observe, 10_000));
+}

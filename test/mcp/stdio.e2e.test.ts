@@ -262,6 +262,16 @@ describe("mcp over stdio: security and bad input", () => {
     expect(textOf(r)).toMatch(/only loopback/);
   });
 
+  it("an unreachable live target is a quick tool error naming it", async () => {
+    for (const tool of ["console_snapshot", "console_diagnose", "console_task_details"]) {
+      const started = Date.now();
+      const r = await call(c.client, tool, { target: "127.0.0.1:1", task: "x", durationMs: 500 });
+      expect(r.isError, tool).toBe(true);
+      expect(textOf(r)).toMatch(/127\.0\.0\.1:1/);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    }
+  }, 60_000);
+
   it("bounds input sizes", async () => {
     const huge = "// x\n".repeat(120_000);
     const r = await call(c.client, "lint_rust_async", { code: huge });
