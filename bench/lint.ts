@@ -3,7 +3,7 @@
 // Usage: npm run bench:lint [-- CORPUS_DIR]   (default /usr/share/cargo/registry; run
 // `bash scripts/setup-rust.sh --corpus` first for hyper, h2, tower and reqwest)
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,14 @@ if (existsSync(tokio) && spawnSync("cargo", ["--version"]).status === 0) {
   const work = mkdtempSync(path.join(os.tmpdir(), "async-doctor-bench-clippy-"));
   const crate = path.join(work, "tokio");
   cpSync(tokio, crate, { recursive: true });
+  // Debian ships tokio's sources without its dev-dependencies (async-stream, …): drop those tables so
+  // cargo can resolve the library offline.
+  const manifestPath = path.join(crate, "Cargo.toml");
+  const manifest = readFileSync(manifestPath, "utf8")
+    .split(/\n(?=\[)/)
+    .filter((section) => !/^\[[^\]]*dev-dependencies/.test(section))
+    .join("\n");
+  writeFileSync(manifestPath, manifest);
   mkdirSync(path.join(crate, ".cargo"), { recursive: true });
   writeFileSync(path.join(crate, ".cargo", "config.toml"), `[source.crates-io]\nreplace-with = "debian"\n[source.debian]\ndirectory = "/usr/share/cargo/registry"\n[net]\noffline = true\n`);
   const started = performance.now();

@@ -1,10 +1,25 @@
 import type { SyntaxNode } from "../rust/parser.ts";
-import { isExecutorContext } from "../rust/file-model.ts";
+import { isExecutorContext, type FileModel } from "../rust/file-model.ts";
 import type { FileCheckContext } from "./rule.ts";
 import type { FunctionFacts, Span } from "./facts.ts";
 import { classifyCall } from "./catalog/blocking-calls.ts";
 import { localCallOf } from "./local-calls.ts";
 import { firstAwaitedCancelUnsafe } from "./catalog/cancel-safety.ts";
+
+/** Where a node is, as the plain data facts and crate findings carry. */
+export function spanOf(model: FileModel, node: SyntaxNode, end: SyntaxNode = node): Span {
+  const start = model.position(node);
+  const stop = model.endPosition(end);
+  return {
+    file: model.source.displayPath,
+    line: start.line,
+    column: start.column,
+    endLine: stop.line,
+    endColumn: stop.column,
+    startOffset: model.startOffset(node),
+    endOffset: model.endOffset(end),
+  };
+}
 
 /**
  * Builds the per-file facts of the crate-wide call graph during the engine's walk: for each sync fn
@@ -17,18 +32,7 @@ export class FactsCollector {
   constructor(private readonly context: FileCheckContext) {}
 
   span(node: SyntaxNode, end: SyntaxNode = node): Span {
-    const { model } = this.context;
-    const start = model.position(node);
-    const stop = model.endPosition(end);
-    return {
-      file: model.source.displayPath,
-      line: start.line,
-      column: start.column,
-      endLine: stop.line,
-      endColumn: stop.column,
-      startOffset: model.startOffset(node),
-      endOffset: model.endOffset(end),
-    };
+    return spanOf(this.context.model, node, end);
   }
 
   onFunction(node: SyntaxNode): void {

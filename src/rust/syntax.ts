@@ -213,3 +213,11 @@ export function isBodyBoundary(node: SyntaxNode): boolean {
 export function isLoop(node: SyntaxNode): boolean {
   return node.type === "loop_expression" || node.type === "while_expression" || node.type === "for_expression";
 }
+
+/** The call whose value a statement throws away: `call(..);` or `let _ = call(..);`. */
+export function droppedCallOf(statement: SyntaxNode): SyntaxNode | undefined {
+  let call: SyntaxNode | null = null;
+  if (statement.type === "expression_statement") call = statement.namedChild(0);
+  else if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === "_") call = statement.childForFieldName("value");
+  return call?.type === "call_expression" ? call : undefined;
+}

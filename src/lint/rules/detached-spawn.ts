@@ -1,13 +1,12 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
+import { droppedCallOf } from "../../rust/syntax.ts";
 import type { FileCheckContext, LintRule } from "../rule.ts";
 import { taskSpawnKind } from "./spawn-calls.ts";
 
 function check(statement: SyntaxNode, context: FileCheckContext): void {
   const { model } = context;
-  let call: SyntaxNode | null = null;
-  if (statement.type === "expression_statement") call = statement.namedChild(0);
-  else if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === "_") call = statement.childForFieldName("value");
-  if (call?.type !== "call_expression") return;
+  const call = droppedCallOf(statement);
+  if (!call) return;
   const kind = taskSpawnKind(call, model);
   if (!kind) return;
   context.report(call, {

@@ -1,6 +1,7 @@
 import type { FileCheckContext, CrateCheckContext, LintRule } from "../rule.ts";
 import { cancelUnsafeOperation, dataLosingMethods, firstAwaitedCancelUnsafe } from "../catalog/cancel-safety.ts";
 import { localCallOf } from "../local-calls.ts";
+import { spanOf } from "../facts-collector.ts";
 import { CallGraph } from "../call-graph.ts";
 import { enclosingLoop, isBorrowedFuture, othersLeaveLoop, unwrapFuture } from "./select-helpers.ts";
 
@@ -28,16 +29,8 @@ function checkSelects(context: FileCheckContext): void {
         const local = localCallOf(expression, model);
         const exec = model.contextOf(select.site);
         if (local && exec.fn) {
-          const start = model.position(future);
-          const end = model.endPosition(future);
           facts.callSites.push({
-            file: model.source.displayPath,
-            line: start.line,
-            column: start.column,
-            endLine: end.line,
-            endColumn: end.column,
-            startOffset: model.startOffset(future),
-            endOffset: model.endOffset(future),
+            ...spanOf(model, future),
             callee: local,
             callerImpl: exec.fn.implType,
             callerName: exec.fn.qualifiedName,

@@ -1,14 +1,14 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
+import { droppedCallOf } from "../../rust/syntax.ts";
 import type { CrateCheckContext, FileCheckContext, LintRule } from "../rule.ts";
 import { localCallOf } from "../local-calls.ts";
+import { spanOf } from "../facts-collector.ts";
 import { CallGraph } from "../call-graph.ts";
 
 function collect(statement: SyntaxNode, context: FileCheckContext): void {
   const { model, facts } = context;
-  let call: SyntaxNode | null = null;
-  if (statement.type === "expression_statement") call = statement.namedChild(0);
-  else if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === "_") call = statement.childForFieldName("value");
-  if (call?.type !== "call_expression") return;
+  const call = droppedCallOf(statement);
+  if (!call) return;
   const local = localCallOf(call, model);
   if (!local) return;
   if (!local.viaSelf && !local.path) {
@@ -21,16 +21,8 @@ function collect(statement: SyntaxNode, context: FileCheckContext): void {
     local.receiverType = typeName;
   }
   const fn = model.enclosingFunction(call);
-  const start = model.position(call);
-  const end = model.endPosition(call);
   facts.callSites.push({
-    file: model.source.displayPath,
-    line: start.line,
-    column: start.column,
-    endLine: end.line,
-    endColumn: end.column,
-    startOffset: model.startOffset(call),
-    endOffset: model.endOffset(call),
+    ...spanOf(model, call),
     callee: local,
     callerImpl: fn?.implType,
     callerName: fn?.qualifiedName ?? "<top level>",
