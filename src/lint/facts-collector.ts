@@ -96,11 +96,13 @@ function offloadsParameter(fn: SyntaxNode): boolean {
   const parameters = fn.childForFieldName("parameters");
   const body = fn.childForFieldName("body");
   if (!parameters || !body) return false;
+  const text = body.text;
+  if (!text.includes("spawn") && !text.includes("block_in_place")) return false;
   const names = parameters.namedChildren
     .filter((p): p is SyntaxNode => p?.type === "parameter")
     .map((p) => p.childForFieldName("pattern")?.text)
     .filter((n): n is string => n !== undefined && /^\w+$/.test(n));
   if (names.length === 0) return false;
   const offload = new RegExp(`(spawn_blocking|block_in_place|thread::spawn|\\.spawn)\\s*\\(\\s*(move\\s*)?(\\|\\s*\\|\\s*)?(${names.join("|")})\\b`);
-  return offload.test(body.text);
+  return offload.test(text);
 }

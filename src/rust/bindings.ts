@@ -19,6 +19,7 @@ export interface BindingHint {
 }
 
 const letTypes: ReadonlySet<string> = new Set(["let_declaration"]);
+const fieldTypes: ReadonlySet<string> = new Set(["field_declaration"]);
 const guardMethods = new Set(["lock", "read", "write", "borrow", "borrow_mut", "try_lock", "try_read", "try_write", "try_borrow", "try_borrow_mut"]);
 
 export class BindingIndex {
@@ -26,11 +27,11 @@ export class BindingIndex {
   private readonly structFields = new Map<string, string>();
 
   constructor(private readonly model: FileModel) {
-    for (const node of model.tree.rootNode.descendantsOfType("field_declaration")) {
-      const name = node?.childForFieldName("name")?.text;
-      const type = node?.childForFieldName("type")?.text;
+    model.forEachOfType(fieldTypes, (node) => {
+      const name = node.childForFieldName("name")?.text;
+      const type = node.childForFieldName("type")?.text;
       if (name && type) this.structFields.set(name, type);
-    }
+    });
   }
 
   /** The hint for the receiver of a method call, if the source says what it is. */

@@ -68,13 +68,15 @@ export class FileModel {
   private readonly safeWrappers: Set<string>;
   /** Per tree (file or fragment): the fn items, closures and async blocks, for context lookups. */
   private readonly boundaryIndexes = new Map<SyntaxTree, BoundaryIndex>();
+  /** Per tree: every node of the types the model and rules ask for, collected in one pass. */
+  private readonly nodeIndexes = new Map<SyntaxTree, NodeIndex>();
 
   private constructor(
     readonly source: SourceFile,
     readonly tree: SyntaxTree,
     options: LintableFileOptions,
   ) {
-    this.uses = UseMap.fromTree(tree.rootNode);
+    this.uses = UseMap.fromNodes(this.indexOf(tree).ofType("use_declaration"));
     this.safeWrappers = new Set(options.safeWrappers ?? []);
   }
 
@@ -137,7 +139,7 @@ export class FileModel {
   // --- macro bodies --------------------------------------------------------------------------
 
   private expandMacros(root: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
-    const sites = root.descendantsOfType("macro_invocation").filter((n): n is SyntaxNode => n !== null);
+    const sites = this.indexOf(root.tree).ofType("macro_invocation");
     for (const site of sites) this.expandMacro(site, delta, parser);
   }
 
@@ -242,10 +244,10 @@ export class FileModel {
    * costs several times the parse.
    */
   forEachOfType(types: ReadonlySet<string>, visit: (node: SyntaxNode) => void, from: SyntaxNode = this.tree.rootNode): void {
-    const wanted = [...types];
-    if (!types.has("macro_invocation")) wanted.push("macro_invocation");
-    for (const node of from.descendantsOfType(wanted)) {
-      if (!node || node.id === from.id) continue;
+    const index = this.indexOf(from.tree);
+    const indexed = [...types].every((type) => indexedTypes.has(type));
+    const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
+    for (const node of nodes) {
       if (types.has(node.type)) visit(node);
       if (node.type === "macro_invocation") {
         for (const expression of this.macroExpressions(node)) {
@@ -254,6 +256,16 @@ export class FileModel {
         }
       }
     }
+  }
+
+  /** All indexed nodes of one tree, found by one descendant search instead of one per question. */
+  private indexOf(tree: SyntaxTree): NodeIndex {
+    let index = this.nodeIndexes.get(tree);
+    if (!index) {
+      index = new NodeIndex(tree.rootNode.descendantsOfType([...indexedTypes]).filter((n): n is SyntaxNode => n !== null));
+      this.nodeIndexes.set(tree, index);
+    }
+    return index;
   }
 
   /** Nodes of the given types that run in the same body as `scope` (not in nested closures, async blocks or fns). */
@@ -270,9 +282,11 @@ export class FileModel {
   private boundaryIndex(tree: SyntaxTree): BoundaryIndex {
     let index = this.boundaryIndexes.get(tree);
     if (!index) {
-      index = new BoundaryIndex(tree.rootNode.descendantsOfType(["function_item", "closure_expression", "async_block"]).filter(
-        (node): node is SyntaxNode => node !== null && !(node.type === "function_item" && node.childForFieldName("name")?.text === "__async_doctor_fragment"),
-      ));
+      index = new BoundaryIndex(
+        this.indexOf(tree).all.filter(
+          (node) => isBoundaryType(node.type) && !(node.type === "function_item" && node.childForFieldName("name")?.text === "__async_doctor_fragment"),
+        ),
+      );
       this.boundaryIndexes.set(tree, index);
     }
     return index;
@@ -449,5 +463,49 @@ class BoundaryIndex {
       }
     }
     return undefined;
+  }
+}
+
+/** The node types the model and the rules look up; one tree-sitter search per tree collects them all. */
+const indexedTypes: ReadonlySet<string> = new Set([
+  "function_item", "closure_expression", "async_block", "call_expression", "expression_statement", "let_declaration",
+  "macro_invocation", "use_declaration", "field_declaration", "await_expression",
+]);
+
+/** Indexed nodes of one tree in document order, with lookups by type and by enclosing range. */
+class NodeIndex {
+  private readonly starts: number[];
+  private readonly byType = new Map<string, SyntaxNode[]>();
+
+  constructor(readonly all: SyntaxNode[]) {
+    this.starts = all.map((n) => n.startIndex);
+    for (const node of all) {
+      const list = this.byType.get(node.type);
+      if (list) list.push(node);
+      else this.byType.set(node.type, [node]);
+    }
+  }
+
+  ofType(type: string): SyntaxNode[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** Indexed nodes strictly inside `from` (the node itself excluded), in document order. */
+  within(from: SyntaxNode): SyntaxNode[] {
+    const start = from.startIndex;
+    const end = from.endIndex;
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid]! < start) low = mid + 1;
+      else high = mid;
+    }
+    const found: SyntaxNode[] = [];
+    for (let i = low; i < this.all.length && this.starts[i]! < end; i++) {
+      const node = this.all[i]!;
+      if (node.id !== from.id && node.endIndex <= end) found.push(node);
+    }
+    return found;
   }
 }

@@ -11,10 +11,10 @@ export class UseMap {
   /** Modules glob-imported (`use std::fs::*;`). */
   readonly globs: string[][] = [];
 
-  static fromTree(root: SyntaxNode): UseMap {
+  static fromNodes(useDeclarations: SyntaxNode[]): UseMap {
     const map = new UseMap();
-    for (const node of root.descendantsOfType("use_declaration")) {
-      const argument = node?.childForFieldName("argument");
+    for (const node of useDeclarations) {
+      const argument = node.childForFieldName("argument");
       if (argument) map.addUseTree(argument, []);
     }
     return map;
