@@ -57,7 +57,9 @@ export class CallGraph {
     }
     // obj.method(): only when the crate defines exactly one method of that name and it is distinctive.
     if (ambiguousMethodNames.has(call.name)) return [];
-    const methods = candidates.filter((fn) => fn.implType !== undefined);
+    // A trait impl's method (`impl Read for Bridge { fn read_exact… }`) shares its name with every other
+    // implementor's, std's included: `x.read_exact()` cannot be tied to it by name.
+    const methods = candidates.filter((fn) => fn.implType !== undefined && fn.traitName === undefined);
     return methods.length === 1 ? methods : [];
   }
 

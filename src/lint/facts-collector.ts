@@ -1,5 +1,6 @@
 import type { SyntaxNode } from "../rust/parser.ts";
 import { isExecutorContext, type FileModel } from "../rust/file-model.ts";
+import { isAwaited } from "../rust/syntax.ts";
 import type { FileCheckContext } from "./rule.ts";
 import type { FunctionFacts, Span } from "./facts.ts";
 import { classifyCall } from "./catalog/blocking-calls.ts";
@@ -44,6 +45,7 @@ export class FactsCollector {
       key: info.qualifiedName,
       name: info.name,
       implType: info.implType,
+      traitName: info.traitName,
       // `#[tokio::main] async fn f()` is a plain fn to its callers, one that starts a runtime.
       isAsync: info.isAsync && !info.entryAttribute,
       blocking: info.entryAttribute?.startsWith("tokio::")
@@ -77,6 +79,8 @@ export class FactsCollector {
       return;
     }
     if (isExecutorContext(context)) {
+      // `helper(..).await` returns a future: whatever it calls runs when polled, not in this call.
+      if (isAwaited(call)) return;
       const local = localCallOf(call, model);
       if (!local) return;
       facts.callSites.push({

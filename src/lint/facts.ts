@@ -35,6 +35,8 @@ export interface FunctionFacts extends Span {
   key: string;
   name: string;
   implType?: string;
+  /** For methods of `impl Trait for Type`: the trait (many types implement it, so its methods are not resolved by name). */
+  traitName?: string;
   isAsync: boolean;
   /** Blocking calls made directly in this fn's own synchronous body (not in offloaded closures). */
   blocking: BlockingCallFact[];
