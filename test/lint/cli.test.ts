@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
+import { projectRoot } from "../support/shared.ts";
 
 const snippet = `
 async fn handler() {
@@ -154,5 +155,16 @@ async fn f() {
     for (const rule of ["blocking-in-async", "guard-across-await", "select-recreated-future", "unbounded-spawn", "detached-spawn"]) expect(rules).toContain(rule);
     const chain = data.findings.find((f: { chain?: string[] }) => f.chain);
     expect(chain.chain).toEqual(["main", "load_settings", "read_config_file", "std::fs::read_to_string"]);
+  });
+
+  it("the README's sample of `npm start` is what the bundled example really prints", async () => {
+    const result = await runCli(["lint", "examples/", "--fail-on", "never"]);
+    expect(result.code).toBe(0);
+    const firstFinding = result.stdout.split("\n\n")[0]!;
+    const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+    expect(readme).toContain(firstFinding);
+    const count = JSON.parse((await runCli(["lint", "examples/", "--format", "json"])).stdout).findings.length;
+    expect(count).toBe(8);
+    expect(readme).toContain("the example has eight pitfalls");
   });
 });
