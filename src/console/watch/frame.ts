@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import type { WatchDiagnosis } from "./diagnosis-lines.ts";
 import type { RowState, TaskRow } from "./task-rows.ts";
 
 export type SortKey = "state" | "busy" | "polls" | "id" | "name";
@@ -17,6 +18,10 @@ export interface FrameInput {
   color: boolean;
   /** Lines about tasks watched with --task (poll-time histograms), shown under the table. */
   details?: string[];
+  /** Current runtime diagnoses (the `console check` engine on the updates so far), shown under the table. */
+  diagnoses?: WatchDiagnosis[];
+  /** At most this many diagnosis lines (default 5); the rest are counted in a "+K more" line. */
+  maxDiagnoses?: number;
   /** WatchState result: "live", "paused", or undefined when the server lacks WatchState. */
   temporality?: string;
 }
@@ -75,15 +80,35 @@ export function renderFrame(input: FrameInput): string[] {
     });
   lines.push(c.bold(clip(layout(header).join(" "), input.width)));
   const details = (input.details ?? []).slice(0, Math.max(0, input.height - lines.length - 2));
-  const room = Math.max(0, input.height - lines.length - 1 - details.length);
+  const diagnosisBlock = diagnosisLines(input.diagnoses ?? [], input.maxDiagnoses ?? 5, input.width, c).slice(
+    0,
+    Math.max(0, input.height - lines.length - 2 - details.length),
+  );
+  const room = Math.max(0, input.height - lines.length - 1 - details.length - diagnosisBlock.length);
   for (const [index, row] of cells.slice(0, room).entries()) {
     const text = clip(layout(row).join(" "), input.width);
     const state = rows[index].state;
     lines.push(state === "running" ? c.green(text) : state === "scheduled" ? c.cyan(text) : state === "done" ? c.dim(text) : text);
   }
   for (const line of details) lines.push(c.yellow(clip(line, input.width)));
+  lines.push(...diagnosisBlock);
   const hidden = Math.max(0, cells.length - room);
   lines.push(c.dim(`${hidden > 0 ? `… ${hidden} more   ` : ""}q quit  s sort (${input.sort})  p pause/resume the app`));
+  return lines;
+}
+
+type Colours = typeof noColor;
+
+/** One line per diagnosis (severity coloured like `console check`), at most `max`, then "+K more". */
+function diagnosisLines(diagnoses: readonly WatchDiagnosis[], max: number, width: number, c: Colours): string[] {
+  const colour = { error: c.red, warning: c.yellow, info: c.cyan } as const;
+  const shown = diagnoses.slice(0, Math.max(0, max));
+  const lines = shown.map((d) => {
+    const plain = clip(`${d.severity.padEnd(7)} [${d.rule}]${d.who ? ` ${d.who}` : ""}: ${d.message}`, width);
+    return `${colour[d.severity](plain.slice(0, 7))}${plain.slice(7)}`;
+  });
+  const more = diagnoses.length - shown.length;
+  if (more > 0) lines.push(c.dim(clip(`+${more} more diagnoses (async-doctor console check TARGET lists them all)`, width)));
   return lines;
 }
 

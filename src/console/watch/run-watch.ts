@@ -7,6 +7,9 @@ import { taskMatcher } from "../transport/task-match.ts";
 import { renderFrame, type SortKey } from "./frame.ts";
 import { ConsoleState } from "../model/console-state.ts";
 import { detailLines, taskRows } from "./task-rows.ts";
+import { diagnose } from "../diagnose/engine.ts";
+import { TimelineBuilder } from "../diagnose/timeline.ts";
+import { watchDiagnoses, type WatchDiagnosis } from "./diagnosis-lines.ts";
 
 export interface WatchCommandOptions {
   timeout: string;
@@ -19,7 +22,7 @@ export interface WatchCommandOptions {
 const sortCycle: SortKey[] = ["state", "busy", "polls", "id", "name"];
 
 /**
- * `console watch`: a refreshing task table. On a terminal it uses the alternate screen and raw keys
+ * `console watch`: a refreshing task table, with the current `console check` diagnoses under it. On a terminal it uses the alternate screen and raw keys
  * (q / Ctrl-C quit, s cycles the sort); otherwise it prints one frame per update.
  */
 export async function runWatchCommand(targetText: string, options: WatchCommandOptions): Promise<number> {
@@ -40,6 +43,21 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
   let pauseNote = "";
+  // The same updates feed `console check`'s timeline builder (it is incremental), so the diagnoses under
+  // the table are the ones `console check` would report on this session so far.
+  let timeline = new TimelineBuilder();
+  let diagnosed = -1;
+  let detailsSeen = 0;
+  let diagnoses: WatchDiagnosis[] = [];
+  const currentDiagnoses = (): WatchDiagnosis[] => {
+    // Recomputed only when an update or details arrived since the last frame (not on keys or resizes).
+    const seen = timeline.timeline.updateTimes.length + detailsSeen;
+    if (seen !== diagnosed) {
+      diagnosed = seen;
+      diagnoses = timeline.timeline.updateTimes.length > 0 ? watchDiagnoses(diagnose(timeline.timeline).diagnoses) : [];
+    }
+    return diagnoses;
+  };
 
   const draw = () => {
     timer = undefined;
@@ -52,6 +70,7 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
       droppedEvents: table.droppedEventsTotal,
       rows: taskRows(table),
       details: detailLines(table, detailed),
+      diagnoses: currentDiagnoses(),
       sort,
       width: tty ? out.columns || 120 : 160,
       height: tty ? out.rows || 40 : 60,
@@ -112,10 +131,13 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
         case "reset":
           table.reset();
           detailed.clear();
+          timeline = new TimelineBuilder();
+          diagnosed = -1;
           break;
         case "update": {
           const update = decodeUpdate(event.bytes);
           table.applyUpdate(update);
+          timeline.add({ receivedAt: Date.now(), update });
           if (wanted.length > 0) {
             for (const task of update.taskUpdate?.newTasks ?? []) {
               if (task.id !== undefined && matches(task) && !detailed.has(task.id)) {
@@ -126,9 +148,13 @@ export async function runWatchCommand(targetText: string, options: WatchCommandO
           }
           break;
         }
-        case "details":
-          table.applyTaskDetails(decodeTaskDetails(event.bytes));
+        case "details": {
+          const taskDetails = decodeTaskDetails(event.bytes);
+          table.applyTaskDetails(taskDetails);
+          timeline.add({ receivedAt: Date.now(), taskDetails });
+          detailsSeen++;
           break;
+        }
         case "state":
           temporality = decodeState(event.bytes).temporality === Temporality.PAUSED ? "paused" : "live";
           break;

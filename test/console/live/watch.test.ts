@@ -4,6 +4,9 @@ import { decodeUpdate } from "../../../src/console/protocol/decode.ts";
 import { renderFrame, sortRows } from "../../../src/console/watch/frame.ts";
 import { ConsoleState } from "../../../src/console/model/console-state.ts";
 import { taskRows } from "../../../src/console/watch/task-rows.ts";
+import { diagnose } from "../../../src/console/diagnose/engine.ts";
+import { TimelineBuilder } from "../../../src/console/diagnose/timeline.ts";
+import { watchDiagnoses } from "../../../src/console/watch/diagnosis-lines.ts";
 import { projectRoot } from "../../support/shared.ts";
 import { cliPath, fixtureMessages, kitchenSink, serveChild, waitFor, type CliChild } from "./support.ts";
 
@@ -62,6 +65,31 @@ describe("console watch frame", () => {
     expect(lines.slice(-3, -1)).toEqual(details);
   });
 
+  it("shows the diagnose engine's diagnoses under the table, one line each, at most N and a count of the rest", () => {
+    const table = kitchenSinkTable();
+    const builder = new TimelineBuilder();
+    for (const m of fixtureMessages(kitchenSink())) builder.add({ receivedAt: 0, update: decodeUpdate(m) });
+    const diagnoses = watchDiagnoses(diagnose(builder.timeline).diagnoses);
+    // what `console check` reports on this fixture: lost-waker (error), blocking-poll, self-wake-spin, 2× lock-contention
+    expect(diagnoses.map((d) => d.rule).sort()).toEqual(["blocking-poll", "lock-contention", "lock-contention", "lost-waker", "self-wake-spin"]);
+    const frame = (maxDiagnoses: number) =>
+      renderFrame({ target: "t", status: "connected", session: 1, updates: 13, droppedEvents: 0, rows: taskRows(table), sort: "state", width: 120, height: 20, color: false, diagnoses, maxDiagnoses });
+    const lines = frame(3);
+    expect(lines).toHaveLength(20);
+    expect(lines.every((l) => l.length <= 120)).toBe(true);
+    const block = lines.slice(-5, -1);
+    expect(block[0]).toMatch(/^error {3}\[lost-waker\] 'lost-waker' \(id 7\): \S/);
+    expect(block.slice(1, 3).every((l) => l.startsWith("warning ["))).toBe(true);
+    expect(block[3]).toMatch(/^\+2 more diagnoses/);
+    expect(lines.at(-1)).toMatch(/q quit/);
+    const all = frame(10);
+    expect(all.some((l) => /^warning \[self-wake-spin\] 'self-waker' \(id 10\): /.test(l))).toBe(true);
+    expect(all.some((l) => /^warning \[blocking-poll\] 'blocker' \(id 9\): /.test(l))).toBe(true);
+    expect(all.some((l) => l.startsWith("+"))).toBe(false);
+    // diagnoses take room from the table, not the other way round
+    expect(all.at(-1)).toMatch(/… \d+ more\s+q quit/);
+  });
+
   it("warns when the app dropped events", () => {
     const lines = renderFrame({ target: "t", status: "connected", session: 1, updates: 3, droppedEvents: 17, rows: [], sort: "busy", width: 200, height: 10, color: false });
     expect(lines[1]).toMatch(/dropped events 17: counts are incomplete/);
@@ -89,6 +117,8 @@ describe.skipIf(!hasScript)("console watch in a pseudo-terminal", { timeout: 120
     const exited = new Promise<number | null>((resolve) => watch.on("close", resolve));
     try {
       await waitFor("the table with the blocker's poll times", () => out.includes("poll times blocker (9): n=4") && out.includes("q quit"), 20_000);
+      // the diagnoses `console check` reports on this fixture, under the live table
+      await waitFor("the live diagnoses", () => out.includes("[blocking-poll] 'blocker' (id 9): ") && out.includes("[self-wake-spin] 'self-waker' (id 10): "), 20_000);
       watch.stdin.write("q");
       const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("no exit"), 10_000))]);
       expect(code).toBe(0);
