@@ -313,45 +313,29 @@ class Printer {
     if (this.next >= this.sym.length) return this.failWith(INVALID);
     return this.sym[this.next++];
   }
-  private pDis(): number | bigint | typeof FAILED {
+  /** Runs one sub-parser unless parsing already failed; its error becomes the parser's failure. */
+  private guarded<T>(parse: () => T): T | typeof FAILED {
     if (this.failed()) return FAILED;
     try {
-      return this.disambiguator();
+      return parse();
     } catch (e) {
       return this.failWith(e);
     }
+  }
+  private pDis(): number | bigint | typeof FAILED {
+    return this.guarded(() => this.disambiguator());
   }
   private pIdent(): Ident | typeof FAILED {
-    if (this.failed()) return FAILED;
-    try {
-      return this.ident();
-    } catch (e) {
-      return this.failWith(e);
-    }
+    return this.guarded(() => this.ident());
   }
   private pNs(): string | null | typeof FAILED {
-    if (this.failed()) return FAILED;
-    try {
-      return this.namespace();
-    } catch (e) {
-      return this.failWith(e);
-    }
+    return this.guarded(() => this.namespace());
   }
   private pInt(): number | typeof FAILED {
-    if (this.failed()) return FAILED;
-    try {
-      return this.integer62Small();
-    } catch (e) {
-      return this.failWith(e);
-    }
+    return this.guarded(() => this.integer62Small());
   }
   private pHex(): string | typeof FAILED {
-    if (this.failed()) return FAILED;
-    try {
-      return this.hexNibbles();
-    } catch (e) {
-      return this.failWith(e);
-    }
+    return this.guarded(() => this.hexNibbles());
   }
 
   private invalid(): void {
