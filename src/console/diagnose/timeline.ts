@@ -11,28 +11,15 @@
 import { decodeDurationHistogram, type HistogramSummary } from "../histogram/duration-histogram.ts";
 import type { Field, Id, PollStats, SourceItemUpdate } from "./timeline-types.ts";
 import { ClockAnchor, durationNs, type TimeNs } from "../model/time.ts";
+import type { TaskCounters } from "../model/task.ts";
 import type { SourceItem } from "../source.ts";
 
 export type { SourceItemUpdate };
 
 /** Cumulative task counters at one moment (what one `stats_update` says). */
-export interface TaskStatsSample {
+export interface TaskStatsSample extends TaskCounters {
   /** `Update.now` of the update that carried these stats. */
   at: TimeNs;
-  createdAt: TimeNs;
-  droppedAt: TimeNs;
-  polls: number;
-  busyNs: number;
-  /** NaN when the source does not send scheduled_time (console-api < 0.9). */
-  scheduledNs: number;
-  wakes: number;
-  selfWakes: number;
-  wakerClones: number;
-  wakerDrops: number;
-  lastWake: TimeNs;
-  firstPoll: TimeNs;
-  lastPollStarted: TimeNs;
-  lastPollEnded: TimeNs;
 }
 
 export interface TaskHistory {

@@ -12,7 +12,26 @@ import { ABSENT, type TimeNs } from "./time.ts";
 
 export type TaskState = "running" | "scheduled" | "idle" | "done";
 
-export interface TaskRecord {
+/** A task's cumulative counters as one `stats_update` states them (times at the app's clock). */
+export interface TaskCounters {
+  createdAt: TimeNs;
+  droppedAt: TimeNs;
+  polls: number;
+  /** Cumulative busy time of completed polls (the subscriber's busy_time; grows when a poll ends). */
+  busyNs: number;
+  /** scheduled_time as sent (console-api ≥ 0.5 / subscriber ≥ 0.5, or rebuilt from recordings); NaN when the source does not provide it. */
+  scheduledNs: number;
+  wakes: number;
+  selfWakes: number;
+  wakerClones: number;
+  wakerDrops: number;
+  lastWake: TimeNs;
+  firstPoll: TimeNs;
+  lastPollStarted: TimeNs;
+  lastPollEnded: TimeNs;
+}
+
+export interface TaskRecord extends TaskCounters {
   /** Span id: the console's id for the task (unique while the task lives; reused after it closes). */
   id: Id;
   /** tokio's own task id (field `task.id`), if sent. */
@@ -32,21 +51,6 @@ export interface TaskRecord {
 
   /** True once a stats_update arrived for this task. */
   hasStats: boolean;
-  createdAt: TimeNs;
-  droppedAt: TimeNs;
-  polls: number;
-  /** Cumulative busy time of completed polls (the subscriber's busy_time; grows when a poll ends). */
-  busyNs: number;
-  /** scheduled_time as sent (console-api ≥ 0.5 / subscriber ≥ 0.5, or rebuilt from recordings); NaN when the source does not provide it. */
-  scheduledNs: number;
-  wakes: number;
-  selfWakes: number;
-  wakerClones: number;
-  wakerDrops: number;
-  lastWake: TimeNs;
-  firstPoll: TimeNs;
-  lastPollStarted: TimeNs;
-  lastPollEnded: TimeNs;
 
   /** Summary of the latest poll-time histogram (decoded on first read, then cached). */
   readonly pollHistogram: HistogramSummary | undefined;
