@@ -6,13 +6,14 @@ import { fileURLToPath } from "node:url";
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
- * ../shared beside the project root holds read-only reference data and fixtures. CI lays a copy
- * beside its clone; ASYNC_DOCTOR_SHARED overrides the location.
+ * The real-data fixtures (console-subscriber recordings and gRPC streams, panic logs, demangling
+ * vectors) live in the repository, copied verbatim from the workspace's shared set (see
+ * test/fixtures/shared/ORIGIN.md), so a fresh clone with nothing beside it runs every test.
  */
-export const sharedRoot = process.env.ASYNC_DOCTOR_SHARED ?? path.resolve(projectRoot, "../shared");
+export const sharedFixturesRoot = path.join(projectRoot, "test/fixtures/shared");
 
 export function sharedFixture(...parts: string[]): string {
-  const file = path.join(sharedRoot, "fixtures", ...parts);
-  if (!existsSync(file)) throw new Error(`shared fixture missing: ${file}`);
+  const file = path.join(sharedFixturesRoot, ...parts);
+  if (!existsSync(file)) throw new Error(`fixture missing: ${file}`);
   return file;
 }

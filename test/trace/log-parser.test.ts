@@ -3,9 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLog } from "../../src/trace/log-parser.ts";
 import { countNodes } from "../../src/trace/task-dump.ts";
-import { sharedRoot, sharedFixture } from "../support/shared.ts";
+import { sharedFixturesRoot, sharedFixture } from "../support/shared.ts";
 
-const backtraceDir = path.join(sharedRoot, "fixtures", "backtraces");
+const backtraceDir = path.join(sharedFixturesRoot, "backtraces");
 const samples = readdirSync(backtraceDir).filter((f) => f.endsWith(".txt")).sort();
 
 function sample(name: string): string {

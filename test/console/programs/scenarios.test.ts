@@ -2,7 +2,7 @@
  * Real tokio programs (test/fixtures/rust/console-scenarios) write console-subscriber recordings through
  * the test-only RecordingLayer; these tests check each recording against what the program did (its own
  * measurements on stdout and its source: task names, counts, sleep lengths), and the recording's shape
- * against console-subscriber's real recording in ../shared/fixtures/console.
+ * against console-subscriber's real recording in test/fixtures/shared/console.
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * The shared real data (../shared/fixtures/console, console-subscriber 0.1.8 on tokio 1.24.2) must yield
+ * The shared real data (test/fixtures/shared/console, copied from the shared set; console-subscriber 0.1.8 on tokio 1.24.2) must yield
  * exactly the diagnoses kitchen-sink.md lists under "Expected diagnoses", and nothing on what it lists
  * under "Should NOT be flagged" (worker threads, block_on, ticker, the 200 burst tasks, blocking-job).
  */
