@@ -14,7 +14,7 @@ import path from "node:path";
 import { analyseLog } from "../src/trace/analyse.ts";
 import { demangle } from "../src/trace/demangle/index.ts";
 import { renderText } from "../src/trace/render-text.ts";
-import { sharedRoot } from "../test/support/shared.ts";
+import { sharedFixturesRoot } from "../test/support/shared.ts";
 import { rustTargetDir } from "../test/support/rust.ts";
 
 const mbArg = process.argv.indexOf("--mb");
@@ -30,7 +30,7 @@ const symbolSet = new Set<string>();
 for (const b of binaries) {
   for (const s of execFileSync("nm", ["-j", b], { maxBuffer: 1 << 28 }).toString().split("\n")) if (/^_?_(ZN|R[A-Z])/.test(s)) symbolSet.add(s);
 }
-const demangleDir = path.join(sharedRoot, "fixtures", "demangle");
+const demangleDir = path.join(sharedFixturesRoot, "demangle");
 for (const f of readdirSync(demangleDir).filter((f) => f.endsWith(".tsv"))) {
   for (const line of readFileSync(path.join(demangleDir, f), "utf8").split("\n")) {
     const sym = line.split("\t")[0];
@@ -95,7 +95,7 @@ for (const [label, hash, flags] of [
 }
 
 // ---- 2. log cleaning ----
-const backtraceDir = path.join(sharedRoot, "fixtures", "backtraces");
+const backtraceDir = path.join(sharedFixturesRoot, "backtraces");
 const samples = readdirSync(backtraceDir)
   .filter((f) => f.endsWith(".txt"))
   .sort()

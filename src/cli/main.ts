@@ -1,14 +1,18 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, UsageError, describeError } from "./errors.ts";
 import { registerLint } from "./commands/lint.ts";
-import { registerCommandsOf } from "./registry.ts";
+import { register as registerConsole } from "./commands/console.ts";
+import { register as registerTrace } from "./commands/trace.ts";
+import { register as registerExplain } from "./commands/explain.ts";
+import { register as registerMcp } from "./commands/mcp.ts";
+import { packageVersion } from "../util/package-root.ts";
 
 /** Runs the CLI and returns the process exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name("async-doctor")
     .description("Diagnose async Rust: lint source, read tokio-console data, clean async backtraces, explain internals.")
-    .version(await packageVersion())
+    .version(packageVersion())
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -17,8 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => {
     exitCode = code;
   };
-  registerLint(program, setExitCode);
-  await registerCommandsOf(program, setExitCode);
+  // Command modules only declare options; each action imports its implementation lazily.
+  for (const register of [registerLint, registerConsole, registerTrace, registerExplain, registerMcp]) register(program, setExitCode);
 
   try {
     await program.parseAsync(argv);
@@ -34,10 +38,4 @@ export async function main(argv: string[]): Promise<number> {
     }
     return ExitCode.usage;
   }
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import("node:fs/promises");
-  const raw = await readFile(new URL("../../package.json", import.meta.url), "utf8");
-  return (JSON.parse(raw) as { version: string }).version;
 }

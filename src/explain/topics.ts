@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { packageRoot } from "../util/package-root.ts";
 import { examplesOf, type RustExample } from "./examples.ts";
 import { parseTopicMarkdown, type Heading } from "./markdown.ts";
 import { topicFrontMatter, type TopicFrontMatter } from "./topic-schema.ts";
@@ -14,7 +14,7 @@ export interface Topic extends TopicFrontMatter {
   file: string;
 }
 
-export const topicsDir = fileURLToPath(new URL("./topics/", import.meta.url));
+export const topicsDir = path.join(packageRoot, "src/explain/topics");
 
 export function loadTopicFile(file: string): Topic {
   const name = path.basename(file);

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
 import { UsageError } from "../cli/errors.ts";
 import type { Severity } from "./finding.ts";
 
@@ -17,18 +16,22 @@ export interface LintConfig {
   source?: string;
 }
 
-const configSchema = z
-  .object({
-    rules: z.record(z.string(), z.enum(["off", "warning", "error", "allow", "warn", "deny"])).optional(),
-    blocking: z
-      .object({
-        functions: z.array(z.string()).optional(),
-        "safe-wrappers": z.array(z.string()).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** zod costs ~80 ms to load: only a run that has a config file pays for it. */
+async function configSchema() {
+  const { z } = await import("zod");
+  return z
+    .object({
+      rules: z.record(z.string(), z.enum(["off", "warning", "error", "allow", "warn", "deny"])).optional(),
+      blocking: z
+        .object({
+          functions: z.array(z.string()).optional(),
+          "safe-wrappers": z.array(z.string()).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+}
 
 export const defaultConfig: LintConfig = { rules: {}, blockingFunctions: [], safeWrappers: [] };
 
@@ -78,7 +81,7 @@ async function readConfigFile(file: string, knownRules: Set<string>, standalone:
     section = table.package?.metadata?.["async-doctor"] ?? table.workspace?.metadata?.["async-doctor"];
     if (section === undefined) return defaultConfig;
   }
-  const parsed = configSchema.safeParse(section);
+  const parsed = (await configSchema()).safeParse(section);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`invalid async-doctor config in ${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);

@@ -13,6 +13,14 @@ export interface WorkerResponse {
 }
 
 /**
+ * The compiled CLI (dist/) starts workers from the bundled dist/lint-worker.js, next to the chunk
+ * this code is in; from the TypeScript sources (tests, tsx) worker-entry.js registers tsx first.
+ */
+function workerEntry(): URL {
+  return import.meta.url.endsWith(".ts") ? new URL("./worker-entry.js", import.meta.url) : new URL("./lint-worker.js", import.meta.url);
+}
+
+/**
  * Pass 1 on worker threads: each worker parses and checks batches of files and returns plain
  * findings and facts (trees never cross threads). Batches keep messages few and workers busy.
  */
@@ -27,7 +35,7 @@ export async function lintFilesInWorkers(
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += batchSize) batches.push(files.slice(i, i + batchSize));
   let next = 0;
-  const workers = Array.from({ length: Math.min(jobs, batches.length) }, () => new Worker(new URL("./worker-entry.js", import.meta.url), { workerData: { config, only } }));
+  const workers = Array.from({ length: Math.min(jobs, batches.length) }, () => new Worker(workerEntry(), { workerData: { config, only } }));
   try {
     await Promise.all(
       workers.map(

@@ -6,15 +6,15 @@
  * The URIs only name ids; they never map to arbitrary files.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { loadTopics } from "../explain/topics.ts";
 import { topicBodyMarkdown } from "../explain/render/markdown.ts";
 import { allRules } from "../lint/rules/index.ts";
 import { runtimeRules } from "../console/rules/index.ts";
+import { packageRoot } from "../util/package-root.ts";
 
-const docsDir = fileURLToPath(new URL("../../docs/", import.meta.url));
+const docsDir = path.join(packageRoot, "docs");
 
 export const topicUri = (id: string) => `async-doctor://topics/${id}`;
 export const ruleUri = (id: string) => `async-doctor://rules/${id}`;

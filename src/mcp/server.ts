@@ -2,7 +2,7 @@
  * The MCP server: one McpServer per client session with the six tools, the resources (explain topics
  * and rule docs) and the prompts. Transports are in run-mcp.ts (stdio) and http-transport.ts.
  */
-import { readFileSync } from "node:fs";
+import { packageVersion } from "../util/package-root.ts";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerPrompts } from "./prompts.ts";
 import { registerResources } from "./resources.ts";
@@ -24,7 +24,7 @@ export interface McpServerOptions {
   allowRemote: boolean;
 }
 
-const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const version = packageVersion();
 
 export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer(
