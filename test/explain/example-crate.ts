@@ -47,7 +47,7 @@ autoexamples = false
 [workspace]
 
 [dependencies]
-tokio = { version = "1", features = ["full", "tracing"] }
+tokio = { version = "1", features = ["full", "tracing", "test-util"] }
 # not the "rt" feature: its JoinMap needs a tokio newer than Debian's under --cfg tokio_unstable
 tokio-util = "0.7"
 tokio-stream = "0.1"
