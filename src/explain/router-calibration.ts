@@ -23,17 +23,19 @@ export interface RouteFeatures {
   logScore: number;
   /** Share of the question's content words found anywhere in the best topic (0…1). */
   coverage: number;
+  /** Share of the question's content words that are not everyday Rust words (router-terms.ts generalRustTerms). */
+  asyncShare: number;
   /** Strong evidence for the best topic (keyword phrases, API names, pasted messages), capped at 3. */
   strongBest: number;
   /** The same for the runner-up. */
   strongSecond: number;
 }
 
-export const featureNames = ["margin", "logScore", "coverage", "strongBest", "strongSecond"] as const satisfies readonly (keyof RouteFeatures)[];
+export const featureNames = ["margin", "logScore", "coverage", "asyncShare", "strongBest", "strongSecond"] as const satisfies readonly (keyof RouteFeatures)[];
 
 const calibrationSchema = z.object({
   bias: z.number(),
-  weights: z.object({ margin: z.number(), logScore: z.number(), coverage: z.number(), strongBest: z.number(), strongSecond: z.number() }),
+  weights: z.object({ margin: z.number(), logScore: z.number(), coverage: z.number(), asyncShare: z.number(), strongBest: z.number(), strongSecond: z.number() }),
   bound: z.number().min(0).max(1),
   fit: z.record(z.string(), z.unknown()),
 });

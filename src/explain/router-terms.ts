@@ -10,7 +10,7 @@ const stopWords = new Set(
   i me my we our you your how what why when where which who whom do does did doing done can could should would will
   shall may might must have has had get gets got there here about into than then so not no yes just actually really
   rust rusts async code program app application please explain tell show mean means thing things way ways use using
-  used work works working vs versus`
+  used work works working vs versus times`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -78,4 +78,43 @@ export function identifierKeys(text: string, anyToken = false): string[] {
     }
   }
   return keys;
+}
+
+/**
+ * Everyday Rust words that also occur in async topics ("trait", "closure", "iterator"…), and names of
+ * other languages and their async words. A question made only of these is not about async Rust; the router's confidence uses the share of a
+ * question's words that are NOT in this list (router-calibration.ts, feature `asyncShare`).
+ */
+export const generalRustTerms = new Set(
+  `trait bound generic closure iterator iter map filter collect lifetime borrow borrowing borrowck ownership owner move
+  unsafe macro enum struct string str vec vector slice array type types impl function fn method call return value
+  error result option unwrap file read write parse json serde csv install compile compiler cargo crate crates build
+  binary large size memory pointer smart box rc reference ref mutable immutable clone copy integer convert sort
+  test regex format print linked list match tuple question operator module workspace publish
+  javascript typescript python java kotlin golang csharp node nodejs promise asyncio coroutine goroutine`
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => normaliseTerm(word) ?? word),
+);
+
+/**
+ * Whether every word of `phrase` occurs in `text` in the same order, with at most a few other words
+ * between neighbours: pasted messages carry type names and paths inside them
+ * ("has type `MutexGuard<'_, u32>` which is not `Send`").
+ */
+export function containsPhrase(text: string[], phrase: string[], maxGap = 6): boolean {
+  if (!phrase.length) return false;
+  for (let start = 0; start < text.length; start++) {
+    if (text[start] !== phrase[0]) continue;
+    let at = start;
+    let matched = 1;
+    for (let k = start + 1; k < text.length && matched < phrase.length && k - at <= maxGap + 1; k++) {
+      if (text[k] === phrase[matched]) {
+        at = k;
+        matched++;
+      }
+    }
+    if (matched === phrase.length) return true;
+  }
+  return false;
 }

@@ -3,7 +3,7 @@ import type { Topic } from "./topics.ts";
 import { visibleCode } from "./markdown.ts";
 import { loadRulePages, type RulePage } from "./rule-pages.ts";
 import { confidenceOf, routerCalibration, type RouteFeatures } from "./router-calibration.ts";
-import { identifierKeys, normalisePhrase, normaliseTerm, questionTerms, tokenize } from "./router-terms.ts";
+import { containsPhrase, generalRustTerms, identifierKeys, normalisePhrase, normaliseTerm, questionTerms, tokenize } from "./router-terms.ts";
 
 export { normaliseTerm } from "./router-terms.ts";
 
@@ -22,7 +22,7 @@ export interface RouteAlternative {
  *   are the best candidates, so the caller can offer them instead of a confident wrong answer.
  */
 export type RouteResult =
-  | { kind: "topic"; topic: Topic; confidence: number; score: number; alternatives: RouteAlternative[]; features?: RouteFeatures }
+  | { kind: "topic"; via: "id" | "search"; topic: Topic; confidence: number; score: number; alternatives: RouteAlternative[]; features?: RouteFeatures }
   | { kind: "rule"; rule: RulePage; confidence: 1; alternatives: RouteAlternative[] }
   | { kind: "no-good-topic"; confidence: number; score: number; nearest: RouteAlternative[]; features: RouteFeatures };
 
@@ -107,7 +107,7 @@ export class TopicRouter {
     const exact = this.exactTopic(trimmed);
     if (exact) {
       const others = this.score(trimmed).filter((entry) => entry.id !== exact.id);
-      return { kind: "topic", topic: exact, confidence: 1, score: 0, alternatives: strip(others.slice(0, alternatives)) };
+      return { kind: "topic", via: "id", topic: exact, confidence: 1, score: 0, alternatives: strip(others.slice(0, alternatives)) };
     }
     const rule = this.ruleReference(trimmed);
     if (rule) {
@@ -122,7 +122,7 @@ export class TopicRouter {
     if (confidence < routerCalibration.bound) {
       return { kind: "no-good-topic", confidence, score: best.score, nearest: strip(scored.slice(0, Math.max(alternatives, 1))), features };
     }
-    return { kind: "topic", topic: this.byId.get(best.id)!, confidence, score: best.score, alternatives: strip(scored.slice(1, alternatives + 1)), features };
+    return { kind: "topic", via: "search", topic: this.byId.get(best.id)!, confidence, score: best.score, alternatives: strip(scored.slice(1, alternatives + 1)), features };
   }
 
   /** A topic id as the whole query (`pin-and-unpin`, `pin and unpin`, `future_not_send`), or a hyphenated topic id inside it. */
@@ -167,7 +167,7 @@ export class TopicRouter {
   /** All matching topics, best first. Phrases, API names and pasted messages of a topic multiply its score. */
   score(query: string): Scored[] {
     const words = new Set(normalisePhrase(query).split(" ").map((word) => normaliseTerm(word) ?? word));
-    const phraseText = ` ${normalisePhrase(query)} `;
+    const phraseWords = normalisePhrase(query).split(" ");
     const identifiers = new Set(identifierKeys(query, true));
     const results = this.search.search(query);
     const scored = results.map((result) => {
@@ -180,7 +180,7 @@ export class TopicRouter {
         if (needle.length > 1 && needle.every((word) => words.has(normaliseTerm(word) ?? word))) evidence.phrases++;
       }
       for (const api of this.apisOf.get(topic.id) ?? []) if (identifiers.has(api)) evidence.apis++;
-      for (const message of topic.errors) if (phraseText.includes(` ${normalisePhrase(message)} `)) evidence.errors++;
+      for (const message of topic.errors) if (containsPhrase(phraseWords, normalisePhrase(message).split(" "))) evidence.errors++;
       const bonus = 1 + evidence.phrases + 1.5 * evidence.apis + 3 * evidence.errors;
       return { id: topic.id, title: topic.title, score: Math.round(result.score * bonus * 100) / 100, evidence };
     });
@@ -190,7 +190,7 @@ export class TopicRouter {
   /** The numbers the calibrated confidence is computed from (see router-calibration.ts). */
   features(query: string, scored: Scored[] = this.score(query)): RouteFeatures {
     const best = scored[0];
-    if (!best) return { margin: 0, logScore: 0, coverage: 0, strongBest: 0, strongSecond: 0 };
+    if (!best) return { margin: 0, logScore: 0, coverage: 0, asyncShare: 0, strongBest: 0, strongSecond: 0 };
     const second = scored[1];
     const terms = questionTerms(query);
     const known = this.termsOf.get(best.id) ?? new Set<string>();
@@ -200,6 +200,7 @@ export class TopicRouter {
       margin: second ? (best.score - second.score) / best.score : 1,
       logScore: Math.log1p(best.score),
       coverage: terms.length ? covered / terms.length : 0,
+      asyncShare: terms.length ? terms.filter((term) => !generalRustTerms.has(term)).length / terms.length : 0,
       strongBest: strong(best),
       strongSecond: strong(second),
     };

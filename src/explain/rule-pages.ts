@@ -59,7 +59,10 @@ export function parseRulePage(id: string, kind: RuleKind, file: string, body: st
     paragraph.push(line.trim());
   }
   const summary = paragraph.join(" ").replace(/\*\*([^*]+)\*\*/g, "$1");
-  return { id, kind, title, summary, body: body.trim(), file };
+  // Runtime pages are headed "id (severity)": their title is the first sentence of "What it means."
+  const meaning = summary.replace(/^What it means\.\s*/, "");
+  const fromSummary = /^(.+?[.!?])(\s|$)/.exec(meaning)?.[1] ?? meaning;
+  return { id, kind, title: /^\(.*\)$/.test(title) ? fromSummary : title, summary, body: body.trim(), file };
 }
 
 export function findRulePage(id: string, kind?: RuleKind, pages: RulePage[] = loadRulePages()): RulePage | undefined {
