@@ -52,6 +52,7 @@ export function linearScore(features: RouteFeatures, calibration: Pick<RouterCal
   return sum;
 }
 
+/** Rounded to two decimals and at most 0.99: 1 is reserved for an exact topic or rule id. */
 export function confidenceOf(features: RouteFeatures, calibration: Pick<RouterCalibration, "bias" | "weights"> = routerCalibration): number {
-  return Math.round((1 / (1 + Math.exp(-linearScore(features, calibration)))) * 100) / 100;
+  return Math.min(0.99, Math.round((1 / (1 + Math.exp(-linearScore(features, calibration)))) * 100) / 100);
 }
