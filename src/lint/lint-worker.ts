@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { readSource } from "../rust/read-source.ts";
-import { lintSourceFile, activeRules } from "./engine.ts";
+import { activeRules } from "./engine.ts";
+import { lintFileIsolated } from "./isolated-file.ts";
 import type { LintConfig } from "./config.ts";
 import type { WorkerRequest, WorkerResponse } from "./parallel.ts";
 
@@ -16,8 +17,8 @@ parentPort!.on("message", async (request: WorkerRequest) => {
       response.results.push({ file, skipped: read.reason });
       continue;
     }
-    const result = await lintSourceFile(read.file, config, rules, crateRoots);
-    response.results.push({ file, result });
+    const linted = await lintFileIsolated(read.file, config, rules, crateRoots);
+    response.results.push(linted.ok ? { file, result: linted.result } : { file, skipped: linted.reason });
   }
   parentPort!.postMessage(response);
 });
