@@ -73,6 +73,8 @@ export class FileModel {
   private readonly boundaryIndexes = new Map<SyntaxTree, BoundaryIndex>();
   /** Per tree: every node of the types the model and rules ask for, collected in one pass. */
   private readonly nodeIndexes = new Map<SyntaxTree, NodeIndex>();
+  /** Per deeply nested tree: every node's parent (null: the tree is shallow, `node.parent` is cheap). */
+  private readonly parentTables = new Map<SyntaxTree, Map<number, SyntaxNode> | null>();
   /** Context inside each boundary node (fn, closure, async block), so nesting is climbed once. */
   private readonly contextInside = new Map<number, ExecContext>();
   private readonly fnOfBoundary = new Map<number, FunctionInfo | null>();
@@ -266,7 +268,7 @@ export class FileModel {
 
   /** Parent that crosses from a fragment's expression to its macro site. */
   parentOf(node: SyntaxNode): SyntaxNode | undefined {
-    const parent = node.parent;
+    const parent = this.treeParent(node);
     if (parent && !(parent.type === "function_item" && parent.childForFieldName("name")?.text === "__async_doctor_fragment")) {
       return parent;
     }
@@ -340,6 +342,26 @@ export class FileModel {
     return found;
   }
 
+  /**
+   * tree-sitter finds a node's parent by descending from the root, so `node.parent` costs the node's
+   * depth. In deeply nested trees (thousands of nested closures or fns) that makes every upward climb
+   * quadratic; there one cursor walk records every node's parent first.
+   */
+  private treeParent(node: SyntaxNode): SyntaxNode | null {
+    const tree = node.tree;
+    let parents = this.parentTables.get(tree);
+    if (parents === undefined) {
+      parents = this.isDeep(tree) ? parentTable(tree) : null;
+      this.parentTables.set(tree, parents);
+    }
+    if (parents === null) return node.parent;
+    return parents.get(node.id) ?? null;
+  }
+
+  private isDeep(tree: SyntaxTree): boolean {
+    return this.boundaryIndex(tree).maxDepth > deepNesting;
+  }
+
   private boundaryIndex(tree: SyntaxTree): BoundaryIndex {
     let index = this.boundaryIndexes.get(tree);
     if (!index) {
@@ -366,7 +388,7 @@ export class FileModel {
   functionInfo(fn: SyntaxNode): FunctionInfo {
     let info = this.functionCache.get(fn.id);
     if (!info) {
-      info = describeFunction(fn);
+      info = describeFunction(fn, this.isDeep(fn.tree) ? (node) => this.treeParent(node) : undefined);
       this.functionCache.set(fn.id, info);
     }
     return info;
@@ -515,6 +537,31 @@ export class FileModel {
 
 const sync: ExecContext = { kind: "sync" };
 
+/** Boundary nesting past which a tree gets a parent table (real code nests a few levels). */
+const deepNesting = 32;
+
+function parentTable(tree: SyntaxTree): Map<number, SyntaxNode> {
+  const parents = new Map<number, SyntaxNode>();
+  const stack: SyntaxNode[] = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (stack.length > 0) parents.set(node.id, stack[stack.length - 1]!);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return parents;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 function isBoundaryType(type: string): boolean {
   return type === "function_item" || type === "closure_expression" || type === "async_block";
 }
@@ -527,6 +574,8 @@ class BoundaryIndex {
   private readonly starts: number[];
   private readonly ends: number[];
   private readonly parents: number[];
+  /** Deepest nesting of boundaries in the tree. */
+  readonly maxDepth: number = 0;
 
   constructor(private readonly nodes: SyntaxNode[]) {
     this.starts = nodes.map((n) => n.startIndex);
@@ -537,6 +586,7 @@ class BoundaryIndex {
       while (stack.length > 0 && this.ends[stack[stack.length - 1]!]! < this.ends[i]!) stack.pop();
       this.parents.push(stack.length > 0 ? stack[stack.length - 1]! : -1);
       stack.push(i);
+      if (stack.length > this.maxDepth) this.maxDepth = stack.length;
     }
   }
 
