@@ -139,3 +139,8 @@ export async function withRustTree<T>(text: string, use: (tree: Tree) => T): Pro
     }
   }
 }
+
+/** How many WASM instances this thread has created (more than one: one died and was replaced). */
+export function parserInstancesCreated(): number {
+  return generation;
+}

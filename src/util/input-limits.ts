@@ -18,6 +18,8 @@ export interface InputLimits {
   maxMacroDepth: number;
   /** Re-parsed macro text per file, as a multiple of the file's size (plus 64 KiB). */
   macroBytesFactor: number;
+  /** One gRPC message from a live console target, in bytes (the announced length is checked first). */
+  maxGrpcFrameBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -29,6 +31,7 @@ const variables: Record<keyof InputLimits, { name: string; fallback: number; min
   parserMemoryMb: { name: "ASYNC_DOCTOR_PARSER_MEMORY_MB", fallback: 1024, min: 32, unit: "MiB (32 to 2048)" },
   maxMacroDepth: { name: "ASYNC_DOCTOR_MAX_MACRO_DEPTH", fallback: 8, min: 0, unit: "levels" },
   macroBytesFactor: { name: "ASYNC_DOCTOR_MACRO_BYTES_FACTOR", fallback: 4, min: 0, unit: "times the file size" },
+  maxGrpcFrameBytes: { name: "ASYNC_DOCTOR_MAX_GRPC_FRAME_BYTES", fallback: 256 * MiB, min: 1024, unit: "bytes" },
 };
 
 let cached: InputLimits | undefined;
@@ -66,4 +69,13 @@ export function formatBytes(bytes: number): string {
 /** The `performance.now()` deadline of one file's analysis started now. */
 export function fileDeadline(): number {
   return performance.now() + inputLimits().fileTimeBudgetMs;
+}
+
+/** A numeric setting from the environment: `fallback` when unset, a usage error when not a number ≥ `min`. */
+export function numberFromEnv(name: string, fallback: number, min: number, unit: string): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) throw new UsageError(`${name}=${raw}: expected a number of ${unit}, at least ${min}`);
+  return value;
 }

@@ -116,6 +116,6 @@ export function registerCleanBacktraceTool(server: McpServer, context: ToolConte
         }
         if (p.nextOffset !== null) lines.push(`Showing ${p.items.length} of ${p.total} panics; call again with offset=${p.nextOffset} for more.`);
         return ok(lines.join("\n"), structured);
-      }),
+      }, extra),
   );
 }
