@@ -28,8 +28,9 @@ export class ToolInputError extends Error {
 
 export const readOnlyAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true } as const;
 
+/** A result: the summary's control characters from data (task names, log lines) are made visible. */
 export function ok(summary: string, structured: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text: summary }], structuredContent: structured };
+  return { content: [{ type: "text", text: escapeControl(summary) }], structuredContent: structured };
 }
 
 export function toolError(message: string): CallToolResult {
