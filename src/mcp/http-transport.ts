@@ -199,11 +199,8 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
     }
     if (req.method === "GET" || req.method === "DELETE") {
       if (!existing) return reject(res, sessionId === undefined ? 400 : 404, "bad request: missing or unknown mcp-session-id", -32001);
-      existing.inFlight++;
-      res.once("close", () => {
-        existing.inFlight--;
-        existing.lastSeen = Date.now();
-      });
+      // An open GET (SSE) stream does not keep a session from being evicted: an idle client holding
+      // streams open is exactly what must not lock others out. Only POSTs in flight count.
       return existing.transport.handleRequest(req, res);
     }
     res.setHeader("allow", "GET, POST, DELETE");
