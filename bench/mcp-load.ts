@@ -19,7 +19,7 @@ const clients = Number(arg("clients", "200"));
 const seconds = Number(arg("seconds", "60"));
 const bin = path.resolve(arg("bin", path.join(import.meta.dirname, "..", "bin", "async-doctor.js")));
 const root = path.resolve(import.meta.dirname, "..", "test", "fixtures", "rust", "lint-cases");
-const snippet = readFileSync(path.join(root, "blocking_in_async.rs"), "utf8");
+const snippet = readFileSync(path.join(root, "src", "blocking_in_async.rs"), "utf8");
 
 const child = spawn(process.execPath, [bin, "mcp", "--http", "--listen", "127.0.0.1:0", "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
 const url = await new Promise<string>((resolve, reject) => {
