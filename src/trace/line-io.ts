@@ -6,11 +6,13 @@
  * cheaper than a stream's per-chunk promises and allocations (measured in bench/trace-bench.ts), and a
  * CLI command has nothing else to do meanwhile. When stdin is non-blocking (EAGAIN), it falls back to
  * the stream. Lines longer than `maxLineChars` are cut there (the rest of the line is skipped, never
- * held; a cut can end inside a UTF-8 sequence, decoded as U+FFFD). Output is collected and written in chunks of about 1 MiB.
+ * held; a cut can end inside a UTF-8 sequence, decoded as U+FFFD). Output is encoded into one buffer
+ * and written in chunks of about 1 MiB.
  */
 import { closeSync, fstatSync, openSync, readSync, writeSync, constants } from "node:fs";
 import { UsageError } from "../cli/errors.ts";
 import { kindOf } from "../util/bounded-read.ts";
+import { ByteSink } from "./demangle/byte-sink.ts";
 
 const chunkBytes = 1 << 20;
 
@@ -20,9 +22,11 @@ export class OutputClosed extends Error {
 }
 
 /**
- * Splits bytes into lines. Each line is decoded on its own from the bytes (not sliced from a decoded
- * chunk): a sliced string would keep its whole 1 MiB chunk alive for as long as any piece of it (a frame
- * name in a cache) lives. A newline byte never occurs inside a UTF-8 sequence, so lines decode whole.
+ * Splits bytes into lines, handed over as byte ranges (`bytes[start, end)`, without the newline): a
+ * consumer that wants text decodes each line on its own (not slices of a decoded chunk: a sliced string
+ * would keep its whole 1 MiB chunk alive for as long as any piece of it, a frame name in a cache,
+ * lives); `trace demangle` reads the bytes as they are. A newline byte never occurs inside a UTF-8
+ * sequence, so lines decode whole. The range is valid only during the call (the buffer is reused).
  */
 export class LineSplitter {
   private carry: Buffer[] = [];
@@ -33,7 +37,7 @@ export class LineSplitter {
   constructor(
     /** Longest line kept, in bytes (the rest of a longer line is skipped). */
     private readonly maxLineBytes: number,
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (bytes: Buffer, start: number, end: number) => void,
   ) {}
 
   push(bytes: Buffer): void {
@@ -46,27 +50,27 @@ export class LineSplitter {
       }
       if (this.carried > 0 || this.skipping) {
         this.keep(bytes.subarray(start, newline));
-        this.onLine(this.takeCarry());
+        this.takeCarry();
       } else if (newline - start > this.maxLineBytes) {
         this.cutLines++;
-        this.onLine(bytes.toString("utf8", start, start + this.maxLineBytes));
+        this.onLine(bytes, start, start + this.maxLineBytes);
       } else {
-        this.onLine(bytes.toString("utf8", start, newline));
+        this.onLine(bytes, start, newline);
       }
       start = newline + 1;
     }
   }
 
   end(): void {
-    if (this.carried > 0 || this.skipping) this.onLine(this.takeCarry());
+    if (this.carried > 0 || this.skipping) this.takeCarry();
   }
 
-  private takeCarry(): string {
-    const line = Buffer.concat(this.carry, this.carried).toString("utf8");
+  private takeCarry(): void {
+    const line = Buffer.concat(this.carry, this.carried);
     this.carry = [];
     this.carried = 0;
     this.skipping = false;
-    return line;
+    this.onLine(line, 0, line.length);
   }
 
   private keep(piece: Buffer): void {
@@ -114,7 +118,18 @@ export async function forEachLine(
   /** Called after each chunk's lines: asynchronous work on them (linting, writing) is done before reading on. */
   afterChunk?: () => Promise<void>,
 ): Promise<number> {
-  const splitter = new LineSplitter(maxLineChars, onLine);
+  return forEachLineBytes(input, what, maxLineChars, (bytes, start, end) => onLine(bytes.toString("utf8", start, end)), afterChunk);
+}
+
+/** {@link forEachLine} with each line as a byte range (valid only during the call). */
+export async function forEachLineBytes(
+  input: string | undefined,
+  what: string,
+  maxLineBytes: number,
+  onLine: (bytes: Buffer, start: number, end: number) => void,
+  afterChunk?: () => Promise<void>,
+): Promise<number> {
+  const splitter = new LineSplitter(maxLineBytes, onLine);
   const fromStdin = input === undefined || input === "-";
   const fd = fromStdin ? 0 : openInput(input, what);
   const buffer = Buffer.allocUnsafe(chunkBytes);
@@ -147,32 +162,31 @@ export async function forEachLine(
 }
 
 /**
- * Output encoded into one reused 1 MiB buffer as it is produced and written to stdout (fd 1) when full.
- * Encoding at once (instead of keeping the strings until a flush) leaves the garbage collector nothing
- * to copy: demangled names are rope strings of many pieces, and holding 100k of them per flush cost
- * more in GC than the demangling itself.
+ * Output encoded into one reused buffer as it is produced and written to stdout (fd 1) once it holds
+ * about 1 MiB. Encoding at once (instead of keeping the strings until a flush) leaves the garbage
+ * collector nothing to copy; `trace demangle` prints straight into `sink` and makes no strings at all.
  */
 export class ChunkedOutput {
-  private readonly buffer = Buffer.allocUnsafe(chunkBytes);
-  private used = 0;
+  readonly sink = new ByteSink(chunkBytes + 4096);
 
   write(text: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (this.used + text.length * 3 > chunkBytes) {
-      this.flush();
-      if (text.length * 3 > chunkBytes) {
-        this.writeAll(Buffer.from(text, "utf8"));
-        return;
-      }
-    }
-    this.used += this.buffer.write(text, this.used, "utf8");
+    this.sink.text(text);
+    this.flushIfFull();
+  }
+
+  /** Writes out what `sink` holds once it is a chunk's worth (call after writing into `sink` directly). */
+  flushIfFull(): void {
+    if (this.sink.length >= chunkBytes) this.flush();
   }
 
   flush(): void {
-    if (this.used === 0) return;
-    const used = this.used;
-    this.used = 0;
-    this.writeAll(this.buffer.subarray(0, used));
+    const sink = this.sink;
+    if (sink.length === 0) return;
+    const used = sink.length;
+    sink.length = 0;
+    this.writeAll(sink.buffer.subarray(0, used));
+    // One huge piece grew the buffer: do not keep that much for the rest of the run.
+    if (sink.buffer.length > 4 * chunkBytes) sink.buffer = Buffer.allocUnsafe(chunkBytes + 4096);
   }
 
   private writeAll(data: Buffer): void {

@@ -9,7 +9,6 @@ import { traceLimits } from "./limits.ts";
 import { panicJson, renderJson } from "./render-json.ts";
 import { boundsNote, renderText } from "./render-text.ts";
 import { SourceFiles } from "./source-files.ts";
-import { demangleLine } from "./demangle/index.ts";
 
 export interface TraceCommandOptions {
   format: "text" | "json";
@@ -79,27 +78,4 @@ export async function runTraceCommand(input: string | undefined, options: TraceC
 function indent(text: string, spaces: number): string {
   const pad = " ".repeat(spaces);
   return pad + text.replace(/\n/g, `\n${pad}`);
-}
-
-export interface DemangleCommandOptions {
-  hash: boolean;
-}
-
-/** `async-doctor trace demangle [SYMBOL...]`: one output line per input line, like rustfilt; streamed. */
-export async function runDemangleCommand(symbols: string[], options: DemangleCommandOptions): Promise<number> {
-  const opts = { hash: options.hash, maxOutput: traceLimits().maxSymbolOutput };
-  if (symbols.length > 0) {
-    process.stdout.write(symbols.map((s) => demangleLine(s, opts)).join("\n") + "\n");
-    return 0;
-  }
-  if (process.stdin.isTTY) throw new UsageError("trace demangle: give symbols as arguments or pipe them into stdin, one per line");
-  const out = new ChunkedOutput();
-  try {
-    await forEachLine("-", "trace demangle", traceLimits().maxLineChars, (line) => out.write(`${demangleLine(line, opts)}\n`));
-    out.flush();
-  } catch (error) {
-    if (error instanceof OutputClosed) return 0;
-    throw error;
-  }
-  return 0;
 }

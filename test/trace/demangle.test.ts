@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { demangle, demangleInText, tryDemangle } from "../../src/trace/demangle/index.ts";
+import { ByteSink } from "../../src/trace/demangle/byte-sink.ts";
+import { demangle, demangleInText, demangleLine, demangleLineInto, tryDemangle } from "../../src/trace/demangle/index.ts";
 import { sharedFixture } from "../support/shared.ts";
 
 interface Vector {
@@ -79,6 +80,36 @@ describe("demangler details", () => {
   it("drops a ThinLTO .llvm. suffix and keeps other LLVM suffixes", () => {
     expect(demangle("_ZN3std2rt10lang_start17h9ed5dbb1f530cc18E.llvm.7473455036276950092")).toBe("std::rt::lang_start");
     expect(demangle("_ZN6btdemo6worker17h29180cdcd24de0bdE.cold")).toBe("btdemo::worker.cold");
+  });
+
+  it("prints an unknown legacy `$…$` escape as it stands, like rustc-demangle (not a property of a JS object)", () => {
+    expect(demangle("_ZN3foo13$constructor$E")).toBe("foo::$constructor$");
+    expect(demangle("_ZN3foo10$toString$E")).toBe("foo::$toString$");
+    expect(demangle("_ZN3foo8$u1f600$E")).toBe("foo::\u{1f600}");
+  });
+
+  it("streams bytes to bytes exactly as the string API does (bare symbols, suffixes, text lines, non-ASCII)", () => {
+    const lines = [
+      ...readVectors("demangle_vectors.tsv").map((v) => v.mangled),
+      "_ZN3std2rt10lang_start17h9ed5dbb1f530cc18E.llvm.7473455036276950092",
+      "_ZN6btdemo6worker17h29180cdcd24de0bdE.cold",
+      "_RNvCs1656KGin9a0_6btdemo6worker\r",
+      "  12: 0x55 - _ZN6btdemo6worker17h29180cdcd24de0bdE at src/lib.rs:50",
+      "ünïcode _ZN6btdemo6worker17h29180cdcd24de0bdE",
+      "_ZN6btdemo6wörker17h29180cdcd24de0bdE",
+      "",
+      "plain text",
+    ];
+    const sink = new ByteSink(16);
+    for (const hash of [true, false]) {
+      for (const line of lines) {
+        // Surrounding bytes: the range, not the buffer's ends, delimits the line.
+        const bytes = Buffer.from(`x\n${line}\ny`, "utf8");
+        sink.length = 0;
+        demangleLineInto(bytes, 2, bytes.length - 2, { hash }, sink);
+        expect(sink.toString(), line).toBe(demangleLine(line, { hash }));
+      }
+    }
   });
 
   it("leaves non-Rust input alone", () => {

@@ -21,7 +21,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
     .argument("[symbols...]", "symbols or lines of text; none reads stdin")
     .option("--hash", "keep hashes and crate disambiguators (rustc-demangle's {} form, as c++filt prints)", false)
     .action(async (symbols: string[], options: { hash: boolean }) => {
-      const { runDemangleCommand } = await import("../../trace/run-trace-command.ts");
+      const { runDemangleCommand } = await import("../../trace/run-demangle-command.ts");
       setExitCode(await runDemangleCommand(symbols, options));
     });
 }

@@ -4,13 +4,18 @@
  * `{:#}` (alternate) drops both. Written by hand for the reason given in legacy.ts; the structure follows
  * the grammar of the RFC: a recursive-descent parser that prints as it goes, with backreferences
  * re-parsed from their offset and a recursion limit so hostile input can neither loop nor overflow.
+ *
+ * It reads the symbol as bytes and prints bytes into a ByteSink: symbols are ASCII, identifiers are
+ * copied, and no string is made per symbol (see byte-sink.ts). Parse steps dispatch on small integer
+ * kinds instead of taking closures, so the hot path allocates nothing.
  */
+import { ByteSink } from "./byte-sink.ts";
 
 export type V0Error = "invalid" | "recursion";
 
 const MAX_DEPTH = 500;
 /** rustc-demangle stops printing after this many characters (backrefs can blow up output exponentially). */
-const MAX_OUTPUT = 1_000_000;
+export const MAX_OUTPUT = 1_000_000;
 
 class Fail {
   constructor(readonly kind: V0Error) {}
@@ -20,12 +25,9 @@ const INVALID = new Fail("invalid");
 const RECURSION = new Fail("recursion");
 const SIZE_LIMIT = new SizeLimit();
 
-interface Ident {
-  ascii: string;
-  punycode: string;
-}
-
-const basicTypes: Record<string, string> = {
+/** Basic types by their tag byte. */
+const basicTypes: Array<string | undefined> = [];
+for (const [tag, name] of Object.entries({
   b: "bool",
   c: "char",
   e: "str",
@@ -47,7 +49,9 @@ const basicTypes: Record<string, string> = {
   z: "!",
   p: "_",
   v: "...",
-};
+})) {
+  basicTypes[tag.charCodeAt(0)] = name;
+}
 
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
@@ -59,53 +63,72 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-const TWO_64 = 1n << 64n;
-const bigCache = new Map<string, bigint>();
-const hexCache = new Map<number | bigint, string>();
+const TWO_32 = 2 ** 32;
 
-function hexOf(v: number | bigint): string {
-  let hex = hexCache.get(v);
-  if (hex === undefined) {
-    hex = v.toString(16);
-    if (hexCache.size > 10_000) hexCache.clear();
-    hexCache.set(v, hex);
-  }
-  return hex;
-}
+/** Where a validating printer's (never written) output goes. */
+const unusedSink = new ByteSink(16);
 
-/** The parser's position; copied and restored around backreferences. */
-interface ParserState {
-  next: number;
-  depth: number;
-  err: V0Error | null;
-}
+// Tag bytes of the grammar.
+const A = 65, B = 66, C = 67, D = 68, E = 69, F = 70, G = 71, I = 73, K = 75, L = 76, M = 77, N = 78;
+const O = 79, P = 80, Q = 81, R = 82, S = 83, T = 84, U = 85, V = 86, X = 88, Y = 89;
+const b_ = 98, c_ = 99, e_ = 101, h_ = 104, n_ = 110, p_ = 112, s_ = 115, u_ = 117, UNDERSCORE = 95;
+
+// What a list, a backreference or a binder parses (instead of a closure per call).
+const GENERIC_ARGS = 0, TYPES = 1, CONSTS = 2, DYN_TRAITS = 3, CONST_FIELDS = 4;
+const PATH = 0, TYPE = 1, CONST = 2, OPEN_PATH = 3;
+const FN_SIG = 0, DYN_BOUNDS = 1;
 
 class Printer {
+  private sym: Uint8Array = new Uint8Array(0);
+  /** Where the symbol's path starts (after `_R`): backreferences count from here. */
+  private base = 0;
+  /** End of the symbol's bytes. */
+  private end = 0;
+  private alternate = false;
+  private out: ByteSink = unusedSink;
+  /** Output past this many bytes stops with `{size limit reached}` (backrefs can expand exponentially). */
+  private maxOutput = MAX_OUTPUT;
+  /** Where this symbol's output starts in the sink (for the size limit). */
+  private outStart = 0;
   private next = 0;
   private depth = 0;
   private err: V0Error | null = null;
   /** False while skipping printing (parsing the impl path of `M`/`X`, validating). */
-  private printing: boolean;
-  private out = "";
+  private printing = false;
   private boundLifetimeDepth = 0;
   /** Any error printed anywhere, also inside backrefs (whose errors do not stop the outer parse). */
   sawError = false;
 
-  constructor(
-    private readonly sym: string,
-    private readonly alternate: boolean,
-    printing: boolean,
-    start = 0,
-    /** Output past this many characters stops with `{size limit reached}` (backrefs can expand exponentially). */
-    private readonly maxOutput = MAX_OUTPUT,
-  ) {
+  // The last integer parsed, as a u64 in two halves (crate disambiguators are 64-bit hashes).
+  private hi = 0;
+  private lo = 0;
+  // The last identifier parsed: its ASCII part and its punycode part (punyStart < 0: none).
+  private identStart = 0;
+  private identEnd = 0;
+  private punyStart = -1;
+  private punyEnd = -1;
+
+  /**
+   * Starts on a symbol (one printer object serves every symbol: the module's two printers are reset
+   * for each, so demangling allocates nothing). `printing` false only parses (validation).
+   */
+  reset(sym: Uint8Array, base: number, end: number, alternate: boolean, printing: boolean, out: ByteSink, start = base, maxOutput = MAX_OUTPUT): this {
+    this.sym = sym;
+    this.base = base;
+    this.end = end;
+    this.alternate = alternate;
     this.printing = printing;
+    this.out = out;
+    this.outStart = out.length;
+    this.maxOutput = maxOutput;
     this.next = start;
+    this.depth = 0;
+    this.err = null;
+    this.boundLifetimeDepth = 0;
+    this.sawError = false;
+    return this;
   }
 
-  result(): string {
-    return this.out;
-  }
   position(): number {
     return this.next;
   }
@@ -115,36 +138,30 @@ class Printer {
 
   // ---- parser primitives (throw Fail) ----
 
-  private pushDepth(): void {
-    this.depth++;
-    if (this.depth > MAX_DEPTH) throw RECURSION;
-  }
-  private popDepth(): void {
-    if (this.err === null) this.depth--;
-  }
   private peek(): number {
-    return this.next < this.sym.length ? this.sym.charCodeAt(this.next) : -1;
+    return this.next < this.end ? this.sym[this.next]! : -1;
   }
-  private eatRaw(c: string): boolean {
-    if (this.sym[this.next] === c) {
+  private eatRaw(c: number): boolean {
+    if (this.next < this.end && this.sym[this.next] === c) {
       this.next++;
       return true;
     }
     return false;
   }
   private nextByte(): number {
-    if (this.next >= this.sym.length) throw INVALID;
-    return this.sym.charCodeAt(this.next++);
+    if (this.next >= this.end) throw INVALID;
+    return this.sym[this.next++]!;
   }
-  private hexNibbles(): string {
+  /** Hex nibbles up to `_`; returns where they start (they end at `next - 1`). */
+  private hexNibbles(): number {
     const start = this.next;
     for (;;) {
       const c = this.nextByte();
       if (isDigit(c) || (c >= 97 && c <= 102)) continue;
-      if (c === 95) break;
+      if (c === UNDERSCORE) break;
       throw INVALID;
     }
-    return this.sym.slice(start, this.next - 1);
+    return start;
   }
   private digit10(): number {
     const c = this.peek();
@@ -152,94 +169,77 @@ class Printer {
     this.next++;
     return c - 48;
   }
-  private digit62(): number {
-    const c = this.peek();
-    let d: number;
-    if (isDigit(c)) d = c - 48;
-    else if (isLower(c)) d = 10 + (c - 97);
-    else if (isUpper(c)) d = 36 + (c - 65);
-    else throw INVALID;
-    this.next++;
-    return d;
-  }
-  /** base-62 number terminated by `_` (`_` alone = 0, else value + 1); u64 with overflow checks. */
-  private integer62(): bigint {
-    return BigInt(this.integer62Number() ?? this.integer62Big());
-  }
-  /**
-   * The same as a JS number while it stays exact (the common case: backrefs, closure indexes); returns
-   * undefined (and leaves the position unchanged) when the value needs a BigInt.
-   */
-  private integer62Number(): number | undefined {
-    const start = this.next;
-    if (this.eatRaw("_")) return 0;
-    let x = 0;
-    while (!this.eatRaw("_")) {
-      x = x * 62 + this.digit62();
-      if (x > 2 ** 46) {
-        this.next = start;
-        return undefined;
-      }
+  /** this.hi:lo += 1, as u64 (an overflow is invalid syntax, as in rustc-demangle). */
+  private increment(): void {
+    this.lo += 1;
+    if (this.lo === TWO_32) {
+      this.lo = 0;
+      this.hi += 1;
+      if (this.hi === TWO_32) throw INVALID;
     }
-    return x + 1;
   }
-  private integer62Big(): bigint {
-    if (this.eatRaw("_")) return 0n;
-    const start = this.next;
-    const end = this.sym.indexOf("_", start);
-    if (end < 0) throw INVALID;
-    // Crate disambiguators repeat in every symbol of a crate: cache their values.
-    const digits = this.sym.slice(start, end);
-    let x = bigCache.get(digits);
-    if (x === undefined) {
-      x = 0n;
-      for (let i = 0; i < digits.length; i++) {
-        this.next = start + i;
-        x = x * 62n + BigInt(this.digit62());
-        if (x >= TWO_64) throw INVALID;
-      }
-      x += 1n;
-      if (x >= TWO_64) throw INVALID;
-      if (bigCache.size > 10_000) bigCache.clear();
-      bigCache.set(digits, x);
+  /** base-62 number terminated by `_` (`_` alone = 0, else value + 1) into hi:lo, with u64 overflow checks. */
+  private integer62(): void {
+    // The hottest parse step (every crate root has a 64-bit disambiguator): the value is kept in three
+    // 24-bit limbs so every step is small-integer arithmetic, and the bytes are read inline.
+    const sym = this.sym;
+    const end = this.end;
+    let at = this.next;
+    if (at < end && sym[at] === UNDERSCORE) {
+      this.next = at + 1;
+      this.hi = 0;
+      this.lo = 0;
+      return;
     }
-    this.next = end + 1;
-    return x;
+    let l0 = 0;
+    let l1 = 0;
+    let l2 = 0;
+    for (;;) {
+      if (at >= end) throw INVALID;
+      const c = sym[at++]!;
+      if (c === UNDERSCORE) break;
+      let d: number;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (c >= 97 && c <= 122) d = c - 87;
+      else if (c >= 65 && c <= 90) d = c - 29;
+      else throw INVALID;
+      l0 = l0 * 62 + d;
+      let carry = l0 >>> 24;
+      l0 &= 0xffffff;
+      l1 = l1 * 62 + carry;
+      carry = l1 >>> 24;
+      l1 &= 0xffffff;
+      l2 = l2 * 62 + carry;
+      if (l2 >= 0x10000) throw INVALID; // 2^64 or more
+    }
+    this.next = at;
+    this.hi = l2 * 0x10000 + (l1 >>> 8);
+    this.lo = (l1 & 0xff) * 0x1000000 + l0;
+    this.increment();
   }
-  /** Fast path for integers that index into the symbol (backrefs, lifetimes). */
-  private integer62Small(): number {
-    const n = this.integer62Number();
-    if (n !== undefined) return n;
-    const v = this.integer62Big();
-    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+  /** The last integer as a number (capped: it indexes into the symbol or counts lifetimes). */
+  private smallValue(): number {
+    return this.hi >= 2 ** 21 ? Number.MAX_SAFE_INTEGER : this.hi * TWO_32 + this.lo;
   }
-  private optInteger62(tag: string): bigint {
-    if (!this.eatRaw(tag)) return 0n;
-    const v = this.integer62() + 1n;
-    if (v >= TWO_64) throw INVALID;
-    return v;
+  /** `tag` + integer62 + 1, or 0 without the tag; into hi:lo. */
+  private optInteger62(tag: number): void {
+    if (!this.eatRaw(tag)) {
+      this.hi = 0;
+      this.lo = 0;
+      return;
+    }
+    this.integer62();
+    this.increment();
   }
-  /** Disambiguators as numbers when small, bigint when large (crate hashes). */
-  private disambiguatorValue(): number | bigint {
-    if (!this.eatRaw("s")) return 0;
-    const n = this.integer62Number();
-    if (n !== undefined) return n + 1;
-    const v = this.integer62Big() + 1n;
-    if (v >= TWO_64) throw INVALID;
-    return v;
-  }
-  private disambiguator(): number | bigint {
-    return this.disambiguatorValue();
-  }
-  /** Uppercase: special namespace (closure, shim…); lowercase: unspecified (null). */
-  private namespace(): string | null {
+  /** Uppercase: special namespace (closure, shim…); lowercase: unspecified (0). */
+  private namespace(): number {
     const c = this.nextByte();
-    if (isUpper(c)) return String.fromCharCode(c);
-    if (isLower(c)) return null;
+    if (isUpper(c)) return c;
+    if (isLower(c)) return 0;
     throw INVALID;
   }
-  private ident(): Ident {
-    const isPunycode = this.eatRaw("u");
+  private ident(): void {
+    const isPunycode = this.eatRaw(u_);
     let len = this.digit10();
     if (len !== 0) {
       while (isDigit(this.peek())) {
@@ -247,55 +247,68 @@ class Printer {
         if (len > Number.MAX_SAFE_INTEGER / 10) throw INVALID;
       }
     }
-    this.eatRaw("_");
+    this.eatRaw(UNDERSCORE);
     const start = this.next;
     this.next += len;
-    if (this.next > this.sym.length) throw INVALID;
-    const ident = this.sym.slice(start, this.next);
-    if (!isPunycode) return { ascii: ident, punycode: "" };
-    const i = ident.lastIndexOf("_");
-    const parsed = i >= 0 ? { ascii: ident.slice(0, i), punycode: ident.slice(i + 1) } : { ascii: "", punycode: ident };
-    if (parsed.punycode === "") throw INVALID;
-    return parsed;
+    if (this.next > this.end) throw INVALID;
+    this.identStart = start;
+    this.identEnd = this.next;
+    this.punyStart = -1;
+    this.punyEnd = -1;
+    if (!isPunycode) return;
+    let i = this.next - 1;
+    while (i >= start && this.sym[i] !== UNDERSCORE) i--;
+    if (i >= start) {
+      this.identEnd = i;
+      this.punyStart = i + 1;
+    } else {
+      this.identEnd = start;
+      this.punyStart = start;
+    }
+    this.punyEnd = this.next;
+    if (this.punyStart === this.punyEnd) throw INVALID;
   }
 
   // ---- printer plumbing ----
 
+  private checkSize(): void {
+    if (this.out.length - this.outStart > this.maxOutput) throw SIZE_LIMIT;
+  }
   private print(s: string): void {
     if (!this.printing) return;
-    this.out += s;
-    if (this.out.length > this.maxOutput) throw SIZE_LIMIT;
+    this.out.ascii(s);
+    this.checkSize();
+  }
+  /** `::`, the most printed text. */
+  private printColons(): void {
+    if (!this.printing) return;
+    const out = this.out;
+    out.reserve(2);
+    out.buffer[out.length++] = 58;
+    out.buffer[out.length++] = 58;
+    this.checkSize();
+  }
+  private printByte(c: number): void {
+    if (!this.printing) return;
+    this.out.byte(c);
+    this.checkSize();
+  }
+  private printText(s: string): void {
+    if (!this.printing) return;
+    this.out.text(s);
+    this.checkSize();
   }
 
   /**
-   * rustc-demangle's `parse!`: run a parser step; on error print the error marker, remember it and make the
-   * caller return. Once the parser has failed, every further step prints `?`.
+   * rustc-demangle's `parse!`: a parser step's error prints the error marker, is remembered, and makes the
+   * caller return; once the parser has failed, every further step prints `?`.
    */
-  private parse<T>(step: () => T): T | typeof FAILED {
-    if (this.err !== null) {
-      this.print("?");
-      return FAILED;
-    }
-    try {
-      return step();
-    } catch (e) {
-      if (e instanceof Fail) {
-        this.sawError = true;
-        this.print(e.kind === "invalid" ? "{invalid syntax}" : "{recursion limit reached}");
-        this.err = e.kind;
-        return FAILED;
-      }
-      throw e;
-    }
-  }
-
-  // Closure-free versions of `parse` for the hot steps (the generic one allocates a closure per call).
-  private failWith(e: unknown): typeof FAILED {
+  private failWith(e: unknown): false {
     if (e instanceof Fail) {
       this.sawError = true;
       this.print(e.kind === "invalid" ? "{invalid syntax}" : "{recursion limit reached}");
       this.err = e.kind;
-      return FAILED;
+      return false;
     }
     throw e;
   }
@@ -304,40 +317,79 @@ class Printer {
     this.print("?");
     return true;
   }
-  private pPush(): true | typeof FAILED {
-    if (this.failed()) return FAILED;
+  private pPush(): boolean {
+    if (this.failed()) return false;
     this.depth++;
     if (this.depth > MAX_DEPTH) return this.failWith(RECURSION);
     return true;
   }
-  private pTag(): string | typeof FAILED {
-    if (this.failed()) return FAILED;
-    if (this.next >= this.sym.length) return this.failWith(INVALID);
-    return this.sym[this.next++];
+  private popDepth(): void {
+    if (this.err === null) this.depth--;
   }
-  /** Runs one sub-parser unless parsing already failed; its error becomes the parser's failure. */
-  private guarded<T>(parse: () => T): T | typeof FAILED {
-    if (this.failed()) return FAILED;
+  /** The next tag byte, or -1 after a failure. */
+  private pTag(): number {
+    if (this.failed()) return -1;
+    if (this.next >= this.end) {
+      this.failWith(INVALID);
+      return -1;
+    }
+    return this.sym[this.next++]!;
+  }
+  /** An optional disambiguator (`s` + integer62 + 1) into hi:lo. */
+  private pDis(): boolean {
+    if (this.failed()) return false;
     try {
-      return parse();
+      if (!this.eatRaw(s_)) {
+        this.hi = 0;
+        this.lo = 0;
+      } else {
+        this.integer62();
+        this.increment();
+      }
+      return true;
     } catch (e) {
       return this.failWith(e);
     }
   }
-  private pDis(): number | bigint | typeof FAILED {
-    return this.guarded(() => this.disambiguator());
+  private pIdent(): boolean {
+    if (this.failed()) return false;
+    try {
+      this.ident();
+      return true;
+    } catch (e) {
+      return this.failWith(e);
+    }
   }
-  private pIdent(): Ident | typeof FAILED {
-    return this.guarded(() => this.ident());
+  /** A namespace byte (0: unspecified), or -1 after a failure. */
+  private pNs(): number {
+    if (this.failed()) return -1;
+    try {
+      return this.namespace();
+    } catch (e) {
+      this.failWith(e);
+      return -1;
+    }
   }
-  private pNs(): string | null | typeof FAILED {
-    return this.guarded(() => this.namespace());
+  /** An integer62 as a small number, or -1 after a failure. */
+  private pInt(): number {
+    if (this.failed()) return -1;
+    try {
+      this.integer62();
+      return this.smallValue();
+    } catch (e) {
+      this.failWith(e);
+      return -1;
+    }
   }
-  private pInt(): number | typeof FAILED {
-    return this.guarded(() => this.integer62Small());
-  }
-  private pHex(): string | typeof FAILED {
-    return this.guarded(() => this.hexNibbles());
+  /** Hex nibbles: where they start (they end at `next - 1`), or -1 after a failure. */
+  private pHex(): number {
+    if (this.failed()) return -1;
+    try {
+      return this.hexNibbles();
+    } catch (e) {
+      this.failWith(e);
+      return -1;
+    }
   }
 
   private invalid(): void {
@@ -346,53 +398,70 @@ class Printer {
     this.err = "invalid";
   }
 
-  private eat(c: string): boolean {
+  private eat(c: number): boolean {
     return this.err === null && this.eatRaw(c);
   }
 
-  private skippingPrinting(f: () => void): void {
-    const orig = this.printing;
-    this.printing = false;
-    f();
-    this.printing = orig;
-  }
-
-  private printBackref(f: () => void): void {
-    const target = this.parse(() => {
-      const sStart = this.next - 1;
-      const i = this.integer62Small();
+  /** Follows a backreference and parses `what` there; returns what OPEN_PATH returns (else false). */
+  private printBackref(what: number, inValue: boolean): boolean {
+    if (this.failed()) return false;
+    let target: number;
+    try {
+      const sStart = this.next - 1 - this.base;
+      this.integer62();
+      const i = this.smallValue();
       if (i >= sStart) throw INVALID;
       if (this.depth + 1 > MAX_DEPTH) throw RECURSION;
-      return i;
-    });
-    if (target === FAILED) return;
-    if (!this.printing) return;
-    const saved: ParserState = { next: this.next, depth: this.depth, err: this.err };
+      target = this.base + i;
+    } catch (e) {
+      return this.failWith(e);
+    }
+    if (!this.printing) return false;
+    const savedNext = this.next;
+    const savedDepth = this.depth;
+    const savedErr = this.err;
     this.next = target;
     this.depth++;
-    f();
-    this.next = saved.next;
-    this.depth = saved.depth;
-    this.err = saved.err;
+    let open = false;
+    switch (what) {
+      case PATH:
+        this.printPath(inValue);
+        break;
+      case TYPE:
+        this.printType();
+        break;
+      case CONST:
+        this.printConst(inValue);
+        break;
+      default:
+        open = this.printPathMaybeOpenGenerics();
+    }
+    this.next = savedNext;
+    this.depth = savedDepth;
+    this.err = savedErr;
+    return open;
   }
 
-  private printIdent(ident: Ident): void {
+  private printIdent(): void {
     if (!this.printing) return;
-    if (ident.punycode === "") {
-      this.print(ident.ascii);
+    if (this.punyStart < 0) {
+      this.out.copy(this.sym, this.identStart, this.identEnd);
+      this.checkSize();
       return;
     }
-    const decoded = punycodeDecode(ident.ascii, ident.punycode);
+    const ascii = latin1(this.sym, this.identStart, this.identEnd);
+    const punycode = latin1(this.sym, this.punyStart, this.punyEnd);
+    const decoded = punycodeDecode(ascii, punycode);
     if (decoded !== undefined) {
-      this.print(decoded);
+      this.printText(decoded);
       return;
     }
     this.print("punycode{");
-    if (ident.ascii !== "") {
-      this.print(ident.ascii);
+    if (ascii !== "") {
+      this.print(ascii);
       this.print("-");
     }
-    this.print(ident.punycode);
+    this.print(punycode);
     this.print("}");
   }
 
@@ -408,19 +477,25 @@ class Printer {
       this.invalid();
       return;
     }
-    if (depth < 26) this.print(String.fromCharCode(97 + depth));
+    if (depth < 26) this.printByte(97 + depth);
     else this.print(`_${depth}`);
   }
 
-  private inBinder(f: () => void): void {
-    const bound = this.parse(() => this.optInteger62("G"));
-    if (bound === FAILED) return;
-    if (!this.printing) {
-      f();
+  private inBinder(what: number): void {
+    if (this.failed()) return;
+    let count: number;
+    try {
+      this.optInteger62(G);
+      count = this.hi * TWO_32 + this.lo;
+    } catch (e) {
+      this.failWith(e);
       return;
     }
-    const count = Number(bound);
-    if (bound > 0n) {
+    if (!this.printing) {
+      this.binderBody(what);
+      return;
+    }
+    if (count > 0) {
       this.print("for<");
       for (let i = 0; i < count; i++) {
         if (i > 0) this.print(", ");
@@ -429,15 +504,59 @@ class Printer {
       }
       this.print("> ");
     }
-    f();
+    this.binderBody(what);
     this.boundLifetimeDepth -= count;
   }
 
-  private printSepList(f: () => void, sep: string): number {
+  private binderBody(what: number): void {
+    if (what === DYN_BOUNDS) {
+      this.printSepList(DYN_TRAITS, " + ");
+      return;
+    }
+    const isUnsafe = this.eat(U);
+    let abi: string | undefined;
+    if (this.eat(K)) {
+      if (this.eat(C)) abi = "C";
+      else {
+        if (!this.pIdent()) return;
+        if (this.identStart === this.identEnd || this.punyStart >= 0) {
+          this.invalid();
+          return;
+        }
+        abi = latin1(this.sym, this.identStart, this.identEnd);
+      }
+    }
+    if (isUnsafe) this.print("unsafe ");
+    if (abi !== undefined) this.print(`extern "${abi.split("_").join("-")}" `);
+    this.print("fn(");
+    this.printSepList(TYPES, ", ");
+    this.print(")");
+    if (!this.eat(u_)) {
+      this.print(" -> ");
+      this.printType();
+    }
+  }
+
+  private printSepList(what: number, sep: string): number {
     let i = 0;
-    while (this.err === null && !this.eat("E")) {
+    while (this.err === null && !this.eat(E)) {
       if (i > 0) this.print(sep);
-      f();
+      switch (what) {
+        case GENERIC_ARGS:
+          this.printGenericArg();
+          break;
+        case TYPES:
+          this.printType();
+          break;
+        case CONSTS:
+          this.printConst(true);
+          break;
+        case DYN_TRAITS:
+          this.printDynTrait();
+          break;
+        default:
+          this.printConstField();
+      }
       i++;
     }
     return i;
@@ -446,69 +565,85 @@ class Printer {
   // ---- grammar ----
 
   printPath(inValue: boolean): void {
-    if (this.pPush() === FAILED) return;
+    if (!this.pPush()) return;
     const tag = this.pTag();
-    if (tag === FAILED) return;
+    if (tag < 0) return;
     switch (tag) {
-      case "C": {
-        const dis = this.pDis();
-        if (dis === FAILED) return;
-        const name = this.pIdent();
-        if (name === FAILED) return;
-        this.printIdent(name);
-        if (this.printing && !this.alternate && dis != 0) this.print(`[${hexOf(dis)}]`);
-        break;
-      }
-      case "N": {
-        const ns = this.pNs();
-        if (ns === FAILED) return;
-        this.printPath(inValue);
-        if (this.err !== null) this.print("::");
-        const dis = this.pDis();
-        if (dis === FAILED) return;
-        const name = this.pIdent();
-        if (name === FAILED) return;
-        const named = name.ascii !== "" || name.punycode !== "";
-        if (ns !== null) {
-          this.print("::{");
-          this.print(ns === "C" ? "closure" : ns === "S" ? "shim" : ns);
-          if (named) {
-            this.print(":");
-            this.printIdent(name);
-          }
-          this.print(`#${dis.toString()}}`);
-        } else if (named) {
-          this.print("::");
-          this.printIdent(name);
+      case C: {
+        if (!this.pDis()) return;
+        const hi = this.hi;
+        const lo = this.lo;
+        if (!this.pIdent()) return;
+        this.printIdent();
+        if (this.printing && !this.alternate && (hi !== 0 || lo !== 0)) {
+          this.out.byte(91 /* [ */);
+          this.out.hex64(hi, lo);
+          this.out.byte(93 /* ] */);
+          this.checkSize();
         }
         break;
       }
-      case "M":
-      case "X":
-      case "Y": {
-        if (tag !== "Y") {
-          if (this.pDis() === FAILED) return;
-          this.skippingPrinting(() => this.printPath(false));
+      case N: {
+        const ns = this.pNs();
+        if (ns < 0) return;
+        this.printPath(inValue);
+        if (this.err !== null) this.printColons();
+        if (!this.pDis()) return;
+        const hi = this.hi;
+        const lo = this.lo;
+        if (!this.pIdent()) return;
+        const named = this.identEnd > this.identStart || this.punyStart >= 0;
+        if (ns !== 0) {
+          this.print("::{");
+          if (ns === C) this.print("closure");
+          else if (ns === S) this.print("shim");
+          else this.printByte(ns);
+          if (named) {
+            this.print(":");
+            this.printIdent();
+          }
+          if (this.printing) {
+            this.out.byte(35 /* # */);
+            if (hi === 0) this.out.decimal(lo);
+            else this.out.ascii(((BigInt(hi) << 32n) | BigInt(lo)).toString());
+            this.out.byte(125 /* } */);
+            this.checkSize();
+          }
+        } else if (named) {
+          this.printColons();
+          this.printIdent();
+        }
+        break;
+      }
+      case M:
+      case X:
+      case Y: {
+        if (tag !== Y) {
+          if (!this.pDis()) return;
+          const printing = this.printing;
+          this.printing = false;
+          this.printPath(false);
+          this.printing = printing;
         }
         this.print("<");
         this.printType();
-        if (tag !== "M") {
+        if (tag !== M) {
           this.print(" as ");
           this.printPath(false);
         }
         this.print(">");
         break;
       }
-      case "I": {
+      case I: {
         this.printPath(inValue);
-        if (inValue) this.print("::");
+        if (inValue) this.printColons();
         this.print("<");
-        this.printSepList(() => this.printGenericArg(), ", ");
+        this.printSepList(GENERIC_ARGS, ", ");
         this.print(">");
         break;
       }
-      case "B":
-        this.printBackref(() => this.printPath(inValue));
+      case B:
+        this.printBackref(PATH, inValue);
         break;
       default:
         this.invalid();
@@ -518,11 +653,11 @@ class Printer {
   }
 
   private printGenericArg(): void {
-    if (this.eat("L")) {
+    if (this.eat(L)) {
       const lt = this.pInt();
-      if (lt === FAILED) return;
+      if (lt < 0) return;
       this.printLifetimeFromIndex(lt);
-    } else if (this.eat("K")) {
+    } else if (this.eat(K)) {
       this.printConst(false);
     } else {
       this.printType();
@@ -531,98 +666,72 @@ class Printer {
 
   private printType(): void {
     const tag = this.pTag();
-    if (tag === FAILED) return;
+    if (tag < 0) return;
     const basic = basicTypes[tag];
     if (basic !== undefined) {
       this.print(basic);
       return;
     }
-    if (this.pPush() === FAILED) return;
+    if (!this.pPush()) return;
     switch (tag) {
-      case "R":
-      case "Q": {
+      case R:
+      case Q: {
         this.print("&");
-        if (this.eat("L")) {
+        if (this.eat(L)) {
           const lt = this.pInt();
-          if (lt === FAILED) return;
+          if (lt < 0) return;
           if (lt !== 0) {
             this.printLifetimeFromIndex(lt);
             this.print(" ");
           }
         }
-        if (tag !== "R") this.print("mut ");
+        if (tag !== R) this.print("mut ");
         this.printType();
         break;
       }
-      case "P":
-      case "O":
+      case P:
+      case O:
         this.print("*");
-        this.print(tag !== "P" ? "mut " : "const ");
+        this.print(tag !== P ? "mut " : "const ");
         this.printType();
         break;
-      case "A":
-      case "S":
+      case A:
+      case S:
         this.print("[");
         this.printType();
-        if (tag === "A") {
+        if (tag === A) {
           this.print("; ");
           this.printConst(true);
         }
         this.print("]");
         break;
-      case "T": {
+      case T: {
         this.print("(");
-        const count = this.printSepList(() => this.printType(), ", ");
+        const count = this.printSepList(TYPES, ", ");
         if (count === 1) this.print(",");
         this.print(")");
         break;
       }
-      case "F":
-        this.inBinder(() => {
-          const isUnsafe = this.eat("U");
-          let abi: string | undefined;
-          if (this.eat("K")) {
-            if (this.eat("C")) abi = "C";
-            else {
-              const ident = this.pIdent();
-              if (ident === FAILED) return;
-              if (ident.ascii === "" || ident.punycode !== "") {
-                this.invalid();
-                return;
-              }
-              abi = ident.ascii;
-            }
-          }
-          if (isUnsafe) this.print("unsafe ");
-          if (abi !== undefined) this.print(`extern "${abi.split("_").join("-")}" `);
-          this.print("fn(");
-          this.printSepList(() => this.printType(), ", ");
-          this.print(")");
-          if (!this.eat("u")) {
-            this.print(" -> ");
-            this.printType();
-          }
-        });
+      case F:
+        this.inBinder(FN_SIG);
         break;
-      case "D": {
+      case D: {
         this.print("dyn ");
-        this.inBinder(() => {
-          this.printSepList(() => this.printDynTrait(), " + ");
-        });
-        if (!this.eat("L")) {
+        this.inBinder(DYN_BOUNDS);
+        if (!this.eat(L)) {
           this.invalid();
           return;
         }
         const lt = this.pInt();
-        if (lt === FAILED) return;
+        if (lt < 0) return;
         if (lt !== 0) {
           this.print(" + ");
           this.printLifetimeFromIndex(lt);
         }
         break;
       }
-      case "B":
-        this.printBackref(() => this.printType());
+      case B:
+        this.printBackref(TYPE, false);
         break;
       default:
         // Not a type tag: go back so printPath sees it.
@@ -633,17 +742,11 @@ class Printer {
   }
 
   private printPathMaybeOpenGenerics(): boolean {
-    if (this.eat("B")) {
-      let open = false;
-      this.printBackref(() => {
-        open = this.printPathMaybeOpenGenerics();
-      });
-      return open;
-    }
-    if (this.eat("I")) {
+    if (this.eat(B)) return this.printBackref(OPEN_PATH, false);
+    if (this.eat(I)) {
       this.printPath(false);
       this.print("<");
-      this.printSepList(() => this.printGenericArg(), ", ");
+      this.printSepList(GENERIC_ARGS, ", ");
       return true;
     }
     this.printPath(false);
@@ -652,24 +755,31 @@ class Printer {
 
   private printDynTrait(): void {
     let open = this.printPathMaybeOpenGenerics();
-    while (this.eat("p")) {
+    while (this.eat(p_)) {
       if (!open) {
         this.print("<");
         open = true;
       } else this.print(", ");
-      const name = this.pIdent();
-      if (name === FAILED) return;
-      this.printIdent(name);
+      if (!this.pIdent()) return;
+      this.printIdent();
       this.print(" = ");
       this.printType();
     }
     if (open) this.print(">");
   }
 
+  private printConstField(): void {
+    if (!this.pDis()) return;
+    if (!this.pIdent()) return;
+    this.printIdent();
+    this.print(": ");
+    this.printConst(true);
+  }
+
   private printConst(inValue: boolean): void {
     const tag = this.pTag();
-    if (tag === FAILED) return;
-    if (this.pPush() === FAILED) return;
+    if (tag < 0) return;
+    if (!this.pPush()) return;
     let openedBrace = false;
     const openBraceIfOutsideExpr = () => {
       if (inValue) return;
@@ -677,30 +787,30 @@ class Printer {
       this.print("{");
     };
     switch (tag) {
-      case "p":
+      case p_:
         this.print("_");
         break;
-      case "h":
-      case "t":
-      case "m":
-      case "y":
-      case "o":
-      case "j":
+      case h_:
+      case 116 /* t */:
+      case 109 /* m */:
+      case 121 /* y */:
+      case 111 /* o */:
+      case 106 /* j */:
         if (!this.printConstUint(tag)) return;
         break;
-      case "a":
-      case "s":
-      case "l":
-      case "x":
-      case "n":
-      case "i":
-        if (this.eat("n")) this.print("-");
+      case 97 /* a */:
+      case s_:
+      case 108 /* l */:
+      case 120 /* x */:
+      case n_:
+      case 105 /* i */:
+        if (this.eat(n_)) this.print("-");
         if (!this.printConstUint(tag)) return;
         break;
-      case "b": {
+      case b_: {
         const hex = this.pHex();
-        if (hex === FAILED) return;
-        const v = parseUint(hex);
+        if (hex < 0) return;
+        const v = parseUint(latin1(this.sym, hex, this.next - 1));
         if (v === 0n) this.print("false");
         else if (v === 1n) this.print("true");
         else {
@@ -709,68 +819,61 @@ class Printer {
         }
         break;
       }
-      case "c": {
+      case c_: {
         const hex = this.pHex();
-        if (hex === FAILED) return;
-        const v = parseUint(hex);
+        if (hex < 0) return;
+        const v = parseUint(latin1(this.sym, hex, this.next - 1));
         if (v === undefined || v > 0x10ffffn || (v >= 0xd800n && v <= 0xdfffn)) {
           this.invalid();
           return;
         }
-        this.print(quoteChars("'", [Number(v)]));
+        this.printText(quoteChars("'", [Number(v)]));
         break;
       }
-      case "e":
+      case e_:
         openBraceIfOutsideExpr();
         this.print("*");
         if (!this.printConstStrLiteral()) return;
         break;
-      case "R":
-      case "Q":
-        if (tag === "R" && this.eat("e")) {
+      case R:
+      case Q:
+        if (tag === R && this.eat(e_)) {
           if (!this.printConstStrLiteral()) return;
         } else {
           openBraceIfOutsideExpr();
           this.print("&");
-          if (tag !== "R") this.print("mut ");
+          if (tag !== R) this.print("mut ");
           this.printConst(true);
         }
         break;
-      case "A":
+      case A:
         openBraceIfOutsideExpr();
         this.print("[");
-        this.printSepList(() => this.printConst(true), ", ");
+        this.printSepList(CONSTS, ", ");
         this.print("]");
         break;
-      case "T": {
+      case T: {
         openBraceIfOutsideExpr();
         this.print("(");
-        const count = this.printSepList(() => this.printConst(true), ", ");
+        const count = this.printSepList(CONSTS, ", ");
         if (count === 1) this.print(",");
         this.print(")");
         break;
       }
-      case "V": {
+      case V: {
         openBraceIfOutsideExpr();
         this.printPath(true);
         const kind = this.pTag();
-        if (kind === FAILED) return;
-        if (kind === "U") {
+        if (kind < 0) return;
+        if (kind === U) {
           // unit variant
-        } else if (kind === "T") {
+        } else if (kind === T) {
           this.print("(");
-          this.printSepList(() => this.printConst(true), ", ");
+          this.printSepList(CONSTS, ", ");
           this.print(")");
-        } else if (kind === "S") {
+        } else if (kind === S) {
           this.print(" { ");
-          this.printSepList(() => {
-            if (this.pDis() === FAILED) return;
-            const name = this.pIdent();
-            if (name === FAILED) return;
-            this.printIdent(name);
-            this.print(": ");
-            this.printConst(true);
-          }, ", ");
+          this.printSepList(CONST_FIELDS, ", ");
           this.print(" }");
         } else {
           this.invalid();
@@ -778,8 +881,8 @@ class Printer {
         }
         break;
       }
-      case "B":
-        this.printBackref(() => this.printConst(inValue));
+      case B:
+        this.printBackref(CONST, inValue);
         break;
       default:
         this.invalid();
@@ -790,9 +893,10 @@ class Printer {
   }
 
   /** Returns false when the caller must stop (parse error). */
-  private printConstUint(tyTag: string): boolean {
-    const hex = this.pHex();
-    if (hex === FAILED) return false;
+  private printConstUint(tyTag: number): boolean {
+    const start = this.pHex();
+    if (start < 0) return false;
+    const hex = latin1(this.sym, start, this.next - 1);
     const v = parseUint(hex);
     if (v !== undefined) this.print(v.toString());
     else this.print(`0x${hex}`);
@@ -801,19 +905,24 @@ class Printer {
   }
 
   private printConstStrLiteral(): boolean {
-    const hex = this.pHex();
-    if (hex === FAILED) return false;
-    const chars = parseStrChars(hex);
+    const start = this.pHex();
+    if (start < 0) return false;
+    const chars = parseStrChars(latin1(this.sym, start, this.next - 1));
     if (chars === undefined) {
       this.invalid();
       return false;
     }
-    this.print(quoteChars('"', chars));
+    this.printText(quoteChars('"', chars));
     return true;
   }
 }
 
-const FAILED = Symbol("failed");
+/** ASCII bytes as a string (the rare paths: consts, punycode, ABI names). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
 
 function parseUint(nibbles: string): bigint | undefined {
   const trimmed = nibbles.replace(/^0+/, "");
@@ -923,74 +1032,66 @@ function punycodeDecode(ascii: string, punycode: string): string | undefined {
   return String.fromCodePoint(...out);
 }
 
-export interface V0Parse {
-  /** The symbol after the `_R` prefix. */
-  inner: string;
-  /** Whatever follows the path and the optional instantiating crate. */
-  rest: string;
+/** Length of the `_R` / `R` / `__R` prefix of a v0 symbol at `start`, or 0. */
+export function v0PrefixLength(sym: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n > 2 && sym[start] === UNDERSCORE && sym[start + 1] === R) return 2;
+  if (n > 1 && sym[start] === R) return 1;
+  if (n > 3 && sym[start] === UNDERSCORE && sym[start + 1] === UNDERSCORE && sym[start + 2] === R) return 3;
+  return 0;
 }
 
-/** Validates a v0 symbol (without printing) and splits off any suffix; undefined if it is not one. */
-export function parseV0(symbol: string): V0Parse | undefined {
-  let inner: string;
-  if (symbol.length > 2 && symbol.startsWith("_R")) inner = symbol.slice(2);
-  else if (symbol.length > 1 && symbol.startsWith("R")) inner = symbol.slice(1);
-  else if (symbol.length > 3 && symbol.startsWith("__R")) inner = symbol.slice(3);
-  else return undefined;
-  if (!isUpper(inner.charCodeAt(0))) return undefined;
-  for (let i = 0; i < inner.length; i++) if (inner.charCodeAt(i) >= 0x80) return undefined;
+/** The printer of the output, and the one that only validates (instantiating crates, the careful path). */
+const printer = new Printer();
+const checker = new Printer();
 
-  const validator = new Printer(inner, false, false);
-  validator.printPath(false);
-  if (validator.error() !== null) return undefined;
-  let end = validator.position();
-  if (isUpper(inner.charCodeAt(end))) {
-    const crate = new Printer(inner, false, false, end);
-    crate.printPath(false);
-    if (crate.error() !== null) return undefined;
-    end = crate.position();
-  }
-  return { inner: inner.slice(0, end), rest: inner.slice(end) };
-}
-
-/** Prints a validated v0 symbol (path only; the instantiating crate is not shown, as in rustc-demangle). */
-export function printV0(parsed: V0Parse, alternate: boolean, maxOutput = MAX_OUTPUT): string {
-  const printer = new Printer(parsed.inner, alternate, true, 0, maxOutput);
-  try {
-    printer.printPath(true);
-  } catch (e) {
-    if (e instanceof SizeLimit) return `${printer.result()}{size limit reached}`;
-    throw e;
-  }
-  return printer.result();
+/** Validates the instantiating crate that may follow a v0 path at `at`; returns where it ends, or -1. */
+function skipInstantiatingCrate(sym: Uint8Array, base: number, end: number, at: number): number {
+  if (at >= end || !isUpper(sym[at]!)) return at;
+  checker.reset(sym, base, end, false, false, unusedSink, at).printPath(false);
+  return checker.error() !== null ? -1 : checker.position();
 }
 
 /**
- * One pass instead of validate-then-print for the common case: printing follows the same top-level parse
- * as validation, so when it meets no error at all (not even inside a backreference) and stays under the
- * size limit, its text is the answer. Returns null when the careful two-pass path must decide.
+ * Demangles the v0 symbol in `sym[start, end)` (ASCII bytes: the caller checks) into `out`; returns the
+ * index where the symbol (path and instantiating crate) ends, so the caller can judge a suffix, or -1 when
+ * it is not a v0 symbol (then `out` may hold partial output: the caller rewinds it). `{}` when `alternate`
+ * is false, `{:#}` when true.
+ *
+ * One pass in the common case: printing follows the same top-level parse as validation, so when it meets
+ * no error at all (not even inside a backreference) and stays under the size limit, its text is the
+ * answer. Otherwise the careful way: validate first, then print (errors inside backreferences are printed
+ * as rustc-demangle prints them).
  */
-export function demangleV0Fast(symbol: string, alternate: boolean, maxOutput = MAX_OUTPUT): { text: string; rest: string } | null {
-  let offset: number;
-  if (symbol.startsWith("_R")) offset = 2;
-  else if (symbol.startsWith("__R")) offset = 3;
-  else return null;
-  if (symbol.length <= offset || !isUpper(symbol.charCodeAt(offset))) return null;
-  for (let i = offset; i < symbol.length; i++) if (symbol.charCodeAt(i) >= 0x80) return null;
-  const inner = offset === 0 ? symbol : symbol.slice(offset);
-  const printer = new Printer(inner, alternate, true, 0, maxOutput);
+export function demangleV0(sym: Uint8Array, start: number, end: number, alternate: boolean, out: ByteSink, maxOutput = MAX_OUTPUT): number {
+  const prefix = v0PrefixLength(sym, start, end);
+  if (prefix === 0) return -1;
+  const base = start + prefix;
+  if (!isUpper(sym[base]!)) return -1;
+  const outStart = out.length;
+  // The Windows spelling (`R…` without `_`) takes the careful path, as it always has.
+  if (prefix !== 1) {
+    printer.reset(sym, base, end, alternate, true, out, base, maxOutput);
+    let clean = true;
+    try {
+      printer.printPath(true);
+    } catch {
+      clean = false;
+    }
+    if (clean && !printer.sawError && printer.error() === null) return skipInstantiatingCrate(sym, base, end, printer.position());
+    out.length = outStart;
+  }
+  checker.reset(sym, base, end, false, false, unusedSink).printPath(false);
+  if (checker.error() !== null) return -1;
+  const pathEnd = skipInstantiatingCrate(sym, base, end, checker.position());
+  if (pathEnd < 0) return -1;
+  // The instantiating crate is not printed, as in rustc-demangle.
+  printer.reset(sym, base, pathEnd, alternate, true, out, base, maxOutput);
   try {
     printer.printPath(true);
-  } catch {
-    return null;
+  } catch (e) {
+    if (e instanceof SizeLimit) out.ascii("{size limit reached}");
+    else throw e;
   }
-  if (printer.sawError || printer.error() !== null) return null;
-  let end = printer.position();
-  if (isUpper(inner.charCodeAt(end))) {
-    const crate = new Printer(inner, false, false, end);
-    crate.printPath(false);
-    if (crate.error() !== null) return null;
-    end = crate.position();
-  }
-  return { text: printer.result(), rest: inner.slice(end) };
+  return pathEnd;
 }
