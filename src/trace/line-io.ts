@@ -170,6 +170,13 @@ export class ChunkedOutput {
   readonly sink = new ByteSink(chunkBytes + 4096);
 
   write(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a piece that may not fit a chunk goes out on its own
+    // (the buffer is not grown for it).
+    if (text.length * 3 > chunkBytes) {
+      this.flush();
+      this.writeAll(Buffer.from(text, "utf8"));
+      return;
+    }
     this.sink.text(text);
     this.flushIfFull();
   }

@@ -10,11 +10,7 @@ import type { SourceFiles } from "./source-files.ts";
  * missing the hook does nothing and the chain has no findings.
  */
 export async function attachLintFindings(result: TraceResult, sources: SourceFiles): Promise<void> {
-  const files = new Map<string, string>();
-  for (const p of result.panics) for (const link of p.chain) if (link.file) {
-    const resolved = sources.resolve(link.file);
-    if (resolved) files.set(link.file, resolved);
-  }
+  const files = lintableFiles(result, sources);
   if (files.size === 0) return;
   // The streaming CLI calls this once per panic: files already linted for this source set are not again.
   let cache = linted.get(sources);
@@ -44,6 +40,16 @@ export async function attachLintFindings(result: TraceResult, sources: SourceFil
       if (mine.length > 0) link.lint = mine.map(({ rule, message, line, column, severity }) => ({ rule, message, line, column, severity }));
     }
   }
+}
+
+/** The chain links' files found locally (trace → resolved path): the files findings can come from. */
+export function lintableFiles(result: Pick<TraceResult, "panics">, sources: SourceFiles): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const p of result.panics) for (const link of p.chain) if (link.file) {
+    const resolved = sources.resolve(link.file);
+    if (resolved) files.set(link.file, resolved);
+  }
+  return files;
 }
 
 const linted = new WeakMap<SourceFiles, Map<string, Array<LintFinding & { file: string }>>>();

@@ -56,7 +56,8 @@ export function panicJson({ report, chain, notes }: PanicAnalysis) {
   };
 }
 
-function dumpJson(d: DumpAnalysis) {
+/** One task dump's JSON object. */
+export function dumpJson(d: DumpAnalysis) {
   return {
     source: d.source,
     namesCut: d.namesCut,
