@@ -15,6 +15,7 @@ import { loadTopicFile, topicsDir } from "../src/explain/topics.ts";
 import { readdirSync } from "node:fs";
 import { outOfScope, routingCases } from "../test/explain/routing-cases.ts";
 import { packageRoot } from "../src/util/package-root.ts";
+import { reportBench } from "./lib/report.ts";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const cpuMs = (f: () => void) => {
@@ -42,3 +43,24 @@ const cliRuns = Array.from({ length: 5 }, () => {
 console.log(`router build (${loadRulePages().length} rule pages): median ${median(buildRuns).toFixed(1)} ms CPU (min ${Math.min(...buildRuns).toFixed(1)})`);
 console.log(`routing ${questions.length} questions: median ${median(routeRuns).toFixed(1)} ms CPU, ${((median(routeRuns) / questions.length) * 1000).toFixed(0)} µs per question`);
 console.log(`CLI explain -f json (process start to exit): median ${median(cliRuns).toFixed(0)} ms wall (min ${Math.min(...cliRuns).toFixed(0)})`);
+const nodeRuns = Array.from({ length: 5 }, () => {
+  const start = performance.now();
+  execFileSync(process.execPath, ["-e", "0"], { stdio: "pipe" });
+  return performance.now() - start;
+});
+reportBench({
+  title: "explain: router build, routing and the whole command",
+  baseline: "`node -e 0` for the whole command",
+  method: "CPU time of this process, medians of 9 runs (router build, routing); wall time, medians of 5 runs (whole commands; needs `npm run build`)",
+  tables: [
+    {
+      columns: ["step", "time"],
+      rows: [
+        [`build the router (${loadRulePages().length} rule pages)`, `${median(buildRuns).toFixed(1)} ms CPU`],
+        [`route one question (over ${questions.length})`, `${((median(routeRuns) / questions.length) * 1000).toFixed(0)} µs CPU`],
+        ["`explain -f json \"<question>\"`, process start to exit", `${median(cliRuns).toFixed(0)} ms wall`],
+        ["`node -e 0`", `${median(nodeRuns).toFixed(0)} ms wall`],
+      ],
+    },
+  ],
+});

@@ -7,6 +7,7 @@ import { cpSync, mkdtempSync, mkdirSync, writeFileSync, existsSync, readdirSync,
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { reportBench, skipBench } from "./lib/report.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpus = process.argv[2] ?? "/usr/share/cargo/registry";
@@ -24,6 +25,7 @@ function child(mode: string, root: string, jobs = 1): ChildResult {
   return best!;
 }
 
+if (!existsSync(corpus)) skipBench("lint", `no corpus at ${corpus} (bash scripts/setup-rust.sh --corpus)`);
 const crates = readdirSync(corpus).length;
 console.log(`corpus: ${corpus} (${crates} crates); machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; best of ${runs}`);
 const parse = child("parse", corpus);
@@ -36,6 +38,7 @@ for (const [label, r] of [["raw tree-sitter parse (1 thread)", parse], ["lint, 1
   console.log(`| ${label} | ${r.files} | ${r.lines.toLocaleString("en-US")} | ${(r.ms / 1000).toFixed(1)} s | ${rate(r)} | ${r.maxRssMB.toFixed(0)} MB |`);
 }
 console.log(`lint (1 thread) / raw parse: ${(lint1.ms / parse.ms).toFixed(2)}×; findings: ${lint1.findings}`);
+const notes: string[] = [];
 
 // cargo clippy on tokio 1.24.2 (Debian's sources), cold, against async-doctor on the same sources.
 const tokio = path.join(corpus, "tokio-1.24.2");
@@ -57,5 +60,23 @@ if (existsSync(tokio) && spawnSync("cargo", ["--version"]).status === 0) {
   const clippy = spawnSync("cargo", ["clippy", "--offline", "--features", "full", "--quiet", "--", "-A", "clippy::never_loop"], { cwd: crate, encoding: "utf8", env: { ...process.env, CARGO_TARGET_DIR: path.join(work, "target"), RUSTFLAGS: "" } });
   const clippyMs = performance.now() - started;
   const ours = child("lint", crate, 1);
-  console.log(`tokio 1.24.2: cargo clippy --features full (cold) ${(clippyMs / 1000).toFixed(1)} s${clippy.status === 0 ? "" : " (failed: " + clippy.stderr.split("\n")[0] + ")"}; async-doctor lint ${(ours.ms / 1000).toFixed(1)} s (${ours.lines.toLocaleString("en-US")} lines)`);
+  const line = `tokio 1.24.2: cargo clippy --features full (cold) ${(clippyMs / 1000).toFixed(1)} s${clippy.status === 0 ? "" : " (failed: " + clippy.stderr.split("\n")[0] + ")"}; async-doctor lint ${(ours.ms / 1000).toFixed(1)} s (${ours.lines.toLocaleString("en-US")} lines)`;
+  console.log(line);
+  notes.push(line);
 }
+reportBench({
+  title: "lint against a raw tree-sitter parse of the same files",
+  baseline: "a raw tree-sitter parse of the same files (bench/lint-child.ts parse), in its own process",
+  method: `each configuration in its own process (peak RSS is its own), wall time, best of ${runs} (BENCH_RUNS); corpus ${corpus} (${crates} crates)`,
+  tables: [
+    {
+      columns: ["run", "files", "lines", "time", "speed", "peak RSS"],
+      rows: ([["raw tree-sitter parse (1 thread)", parse], ["lint, 1 thread", lint1], [`lint, ${lintN.jobs} worker threads`, lintN]] as const).map(([label, r]) => [label, r.files, r.lines.toLocaleString("en-US"), `${(r.ms / 1000).toFixed(1)} s`, rate(r), `${r.maxRssMB.toFixed(0)} MB`]),
+    },
+  ],
+  targets: [
+    { what: "lint, 1 thread, against the raw parse", target: "≤ 1.5×", measured: `${(lint1.ms / parse.ms).toFixed(2)}×`, met: lint1.ms / parse.ms <= 1.5 },
+    { what: `speed-up with ${lintN.jobs} workers`, target: "≥ 1.7×", measured: `${(lint1.ms / lintN.ms).toFixed(2)}×`, met: lint1.ms / lintN.ms >= 1.7 },
+  ],
+  notes,
+});
