@@ -38,6 +38,12 @@ const clockTicks = 100; // USER_HZ on Linux
 interface Run {
   bin: string;
   ok: number;
+  /** Per kind of call: the snippet lints are cheap, the crate lints ~8× dearer; a fair queue serves both. */
+  snippetOk: number;
+  crateOk: number;
+  snippetP50: number;
+  crateP50: number;
+  crateP99: number;
   errors: number;
   refusedSessions: number;
   elapsed: number;
@@ -76,6 +82,7 @@ async function run(bin: string): Promise<Run> {
   const sampler = setInterval(sample, 200);
 
   const latencies: number[] = [];
+  const byKind: [number[], number[]] = [[], []];
   let errors = 0;
   let refused = 0;
   const deadline = Date.now() + seconds * 1000;
@@ -97,7 +104,10 @@ async function run(bin: string): Promise<Run> {
       try {
         const result = await client.callTool({ name: "lint_rust_async", arguments: i % 2 === 0 ? { code: snippet } : { paths: ["."], limit: 5 } }, undefined, { timeout: 300_000 });
         if (result.isError) errors++;
-        else latencies.push(performance.now() - started);
+        else {
+          latencies.push(performance.now() - started);
+          byKind[i % 2]!.push(performance.now() - started);
+        }
       } catch {
         errors++;
       }
@@ -110,11 +120,17 @@ async function run(bin: string): Promise<Run> {
   clearInterval(sampler);
   await Promise.all(clients.map((c) => c.close().catch(() => {})));
   child.kill("SIGTERM");
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : Number.NaN);
+  for (const list of [latencies, ...byKind]) list.sort((a, b) => a - b);
+  const pctOf = (list: number[], p: number) => (list.length ? list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))]! : Number.NaN);
+  const pct = (p: number) => pctOf(latencies, p);
   return {
     bin,
     ok: latencies.length,
+    snippetOk: byKind[0].length,
+    crateOk: byKind[1].length,
+    snippetP50: pctOf(byKind[0], 50),
+    crateP50: pctOf(byKind[1], 50),
+    crateP99: pctOf(byKind[1], 99),
     errors,
     refusedSessions: refused,
     elapsed,
@@ -148,6 +164,9 @@ const rows = bins.map((bin) => {
     `${m((r) => r.perSecond).toFixed(1)}/s`,
     `${(m((r) => r.p50) / 1000).toFixed(2)} s`,
     `${(m((r) => r.p99) / 1000).toFixed(2)} s`,
+    `${m((r) => r.snippetOk)} / ${m((r) => r.crateOk)}`,
+    `${(m((r) => r.snippetP50) / 1000).toFixed(2)} s / ${(m((r) => r.crateP50) / 1000).toFixed(2)} s`,
+    `${(m((r) => r.crateP99) / 1000).toFixed(2)} s`,
     `${m((r) => r.peakRssMb).toFixed(0)} MB`,
     `${m((r) => r.cpuSeconds).toFixed(1)} s`,
     `${((m((r) => r.cpuSeconds) / Math.max(1, m((r) => r.ok))) * 1000).toFixed(0)} ms`,
@@ -159,7 +178,7 @@ reportBench({
   method: `${concurrency} calls in flight over ${sessions} sessions for ${seconds} s on loopback (half a snippet, half the lint-cases crate), then the calls in flight finish; server CPU (all threads) and VmHWM from /proc; medians of ${rounds} round(s)`,
   tables: [
     {
-      columns: ["server", "rounds", "calls ok", "errors", "sessions refused", "throughput", "p50 latency", "p99 latency", "peak RSS", "server CPU", "CPU per call"],
+      columns: ["server", "rounds", "calls ok", "errors", "sessions refused", "throughput", "p50 latency", "p99 latency", "ok: snippet / crate", "p50: snippet / crate", "p99 crate", "peak RSS", "server CPU", "CPU per call"],
       rows,
     },
   ],
