@@ -105,7 +105,7 @@ const spec = (label: string, command: string, args: string[], stdin?: string): C
 const oneSymbol = "_ZN6btdemo6worker17h29180cdcd24de0bdE";
 const specs: CommandSpec[] = [
   spec("node -e 0", node, ["-e", "0"]),
-  spec("trace demangle <one symbol> (start-up)", node, [cli, "trace", "demangle", oneSymbol]),
+  spec("trace demangle SYMBOL (one symbol: start-up)", node, [cli, "trace", "demangle", oneSymbol]),
   spec("c++filt < symbols", "c++filt", [], symbolFile),
   spec("trace demangle --hash < symbols", node, [cli, "trace", "demangle", "--hash"], symbolFile),
   spec("c++filt -i < symbols", "c++filt", ["-i"], symbolFile),
@@ -134,7 +134,7 @@ const inProcess = [true, false].map((hash) => {
   return times.sort((a, b) => a - b)[2]!;
 });
 
-const startup = by("trace demangle <one symbol> (start-up)");
+const startup = by("trace demangle SYMBOL (one symbol: start-up)");
 const rows = results.map((r) => [r.label, seconds(r.cpu), `${r.cpuMin.toFixed(2)}–${r.cpuMax.toFixed(2)}`, seconds(r.wall), megabytes(r.maxRssMb)]);
 const pairs: Array<[string, string, string]> = [
   ["demangle, with hashes (`{}`)", "trace demangle --hash < symbols", "c++filt < symbols"],
