@@ -145,6 +145,7 @@ function registerMetrics(console: Command, setExitCode: SetExitCode): void {
     .option("-d, --duration <duration>", "live targets with --print: how long to watch", "10s")
     .option("--timeout <duration>", "live targets: give up connecting after this long", "10s")
     .option("--retention <duration>", "forget completed tasks this long after they end (their counts stay in the totals)", "1m")
+    .option("--task <name-or-id>", "live targets: also watch this task's WatchTaskDetails for the poll/scheduled-time histograms (repeatable)", collect, [] as string[])
     .action(async (targets: string[], options) => {
       const { runMetricsCommand } = await import("../../console/metrics/run-metrics.ts");
       setExitCode(await runMetricsCommand([...targets, ...options.target], options));
