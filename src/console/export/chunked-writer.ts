@@ -4,7 +4,6 @@
  * a few chunks in memory however big the output.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import { once } from "node:events";
 import type { Writable } from "node:stream";
 
 const CHUNK = 1 << 20;
@@ -46,8 +45,21 @@ export class ChunkedWriter {
   async drain(): Promise<void> {
     if (this.failure) throw this.failure;
     this.flush();
-    if (this.stream.writableNeedDrain) await Promise.race([once(this.stream, "drain"), once(this.stream, "error")]);
+    if (this.stream.writableNeedDrain) await this.event("drain");
     if (this.failure) throw this.failure;
+  }
+
+  /** Waits for `name`, or for the stream to close (after an error, recorded in `failure`). One listener each, removed after. */
+  private event(name: "drain" | "finish"): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.stream.off(name, done);
+        this.stream.off("close", done);
+        resolve();
+      };
+      this.stream.on(name, done);
+      this.stream.on("close", done);
+    });
   }
 
   async close(): Promise<void> {
@@ -58,7 +70,7 @@ export class ChunkedWriter {
       return;
     }
     this.stream.end();
-    await Promise.race([once(this.stream, "finish"), once(this.stream, "error")]);
+    await this.event("finish");
     if (this.failure) throw this.failure;
   }
 }

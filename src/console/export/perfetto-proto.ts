@@ -6,8 +6,9 @@
  *
  * No npm package writes Perfetto protobuf (none is kept: perfetto ships protos, not a JS writer), so the
  * few messages needed are encoded here with @bufbuild/protobuf's BinaryWriter, the wire library the
- * project already uses for the console protocol. Compared with the JSON format this is 4–5× smaller and
- * has no JSON string limit in the viewer, which matters for multi-million-event recordings.
+ * project already uses for the console protocol. Compared with the JSON format the file is half the size
+ * (bench/console-export.ts: 120 MB against 240 MB for 5M events) and is not bound by the browser's JSON
+ * string limit, which matters for multi-million-event recordings.
  *
  * Layout: one process track per kind group (ProcessDescriptor), one thread track per task
  * (ThreadDescriptor, tid = the task's sequence number), counter tracks (CounterDescriptor) under the

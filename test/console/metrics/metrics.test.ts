@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
@@ -152,6 +153,16 @@ describe.runIf(hasPrometheus)("alert rules and Prometheus", () => {
     expect(locks.map((l) => l.metric.resource_type).sort()).toEqual(expect.arrayContaining(["Mutex", "Semaphore"]));
     const up = await query(prometheus.url, `up{job="async-doctor"}`);
     expect(up[0]!.value).toBe(1);
+    // Every query of the Grafana dashboard is valid PromQL over these series, and the main ones return data.
+    const dashboard = JSON.parse(readFileSync(`${projectRoot}/docs/grafana/async-doctor-dashboard.json`, "utf8")) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const withData: string[] = [];
+    for (const panel of dashboard.panels) {
+      for (const t of panel.targets) {
+        const expr = t.expr.replaceAll("$instance", ".*").replaceAll("$__rate_interval", "1m");
+        if ((await query(prometheus.url, expr)).length > 0) withData.push(panel.title);
+      }
+    }
+    expect(withData).toEqual(expect.arrayContaining(["Worker utilisation", "Current diagnoses (async-doctor console check)", "Live tasks per task name and spawn location", "Tokio lock waiters"]));
     await prometheus.stop();
     prometheus = undefined;
   }, 90_000);
