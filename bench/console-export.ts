@@ -5,6 +5,7 @@
  * `console export` (both formats, with the diagnoses and utilisation), each in a fresh child process so
  * that CPU time and peak RSS are its own. Goal (issue #18): export ≤ 3× the ingest time, bounded memory.
  * Run: node --import tsx bench/console-export.ts [events=5000000] [rounds=1]
+ *      node --import tsx bench/console-export.ts --generate FILE [events]   (only write the recording)
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
@@ -95,6 +96,9 @@ function run(mode: string, file: string): { cpu: number; wall: number; maxRssMB:
 
 if (process.argv[2] === "--child") {
   await child(process.argv[3]!, process.argv[4]!);
+} else if (process.argv[2] === "--generate") {
+  // Only write the recording (for profiling): --generate FILE [events]
+  console.log(generateRecording(process.argv[3]!, Number(process.argv[4] ?? 5_000_000)));
 } else {
   const target = Number(process.argv[2] ?? 5_000_000);
   const rounds = Number(process.argv[3] ?? 1);

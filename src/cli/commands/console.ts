@@ -124,7 +124,7 @@ function registerExport(console: Command, setExitCode: SetExitCode): void {
     .option("-o, --out <file>", "file to write ('-' for stdout)")
     .option("-d, --duration <duration>", "live targets: how long a window to export", "10s")
     .option("--no-diagnoses", "do not run console check's rules over the data")
-    .option("--recording-interval <duration>", "recordings: spacing of the updates rebuilt for diagnoses and utilisation", "100ms")
+    .option("--recording-interval <duration>", "recordings: spacing of the updates rebuilt for diagnoses and utilisation (console check uses 100ms)", "1s")
     .action(async (source: string, options) => {
       const { runExportCommand } = await import("../../console/export/run-export.ts");
       setExitCode(await runExportCommand(source, options));

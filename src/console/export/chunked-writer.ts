@@ -9,8 +9,9 @@ import type { Writable } from "node:stream";
 const CHUNK = 1 << 20;
 
 export class ChunkedWriter {
-  private parts: (string | Uint8Array)[] = [];
-  private size = 0;
+  /** Bytes are encoded straight into this chunk (no joined strings); a fresh one after each flush, since the stream keeps the old one until written. */
+  private chunk = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
   bytesWritten = 0;
   private failure: Error | undefined;
 
@@ -26,20 +27,31 @@ export class ChunkedWriter {
   }
 
   write(data: string | Uint8Array): void {
-    this.parts.push(data);
-    this.size += data.length;
-    if (this.size >= CHUNK) this.flush();
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const most = typeof data === "string" ? data.length * 3 : data.length;
+    if (this.used + most > CHUNK) {
+      this.flush();
+      if (most > CHUNK) {
+        const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+        this.bytesWritten += bytes.length;
+        this.stream.write(bytes);
+        return;
+      }
+    }
+    if (typeof data === "string") this.used += this.chunk.write(data, this.used, "utf8");
+    else {
+      this.chunk.set(data, this.used);
+      this.used += data.length;
+    }
   }
 
   private flush(): void {
-    if (this.parts.length === 0) return;
-    const chunk = this.parts.every((p) => typeof p === "string")
-      ? Buffer.from((this.parts as string[]).join(""), "utf8")
-      : Buffer.concat(this.parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p)));
-    this.parts = [];
-    this.size = 0;
-    this.bytesWritten += chunk.length;
-    this.stream.write(chunk);
+    if (this.used === 0) return;
+    const bytes = this.chunk.subarray(0, this.used);
+    this.chunk = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    this.bytesWritten += bytes.length;
+    this.stream.write(bytes);
   }
 
   async drain(): Promise<void> {

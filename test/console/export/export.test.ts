@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConsoleState } from "../../../src/console/model/console-state.ts";
 import { openRecordingSource } from "../../../src/console/recording/recording-source.ts";
 import { runCli } from "../../support/cli.ts";
+import { serveChild } from "../live/support.ts";
 import { sharedFixture } from "../../support/shared.ts";
 import { decodePerfetto } from "./perfetto-decode.ts";
 import { traceRuleViolations, type TraceEvent } from "./trace-event-rules.ts";
@@ -64,7 +65,7 @@ describe("console export --format chrome-trace", () => {
   }
 
   it("kitchen-sink: tracks, flows, instants, diagnoses and the utilisation counter carry the run's facts", async () => {
-    const { events } = await exportJson(sharedFixture("console", "kitchen-sink.recording.jsonl"), "ks-facts");
+    const { events } = await exportJson(sharedFixture("console", "kitchen-sink.recording.jsonl"), "ks-facts", ["--recording-interval", "100ms"]);
     const selfWaker = threadOf(events, /^self-waker #12$/);
     const flows = events.filter((e) => e.ph === "s" && e.tid === selfWaker.tid);
     expect(flows).toHaveLength(1000); // kitchen-sink.md: 1 000 self-wakes
@@ -100,6 +101,19 @@ describe("console export --format chrome-trace", () => {
     expect(summary.diagnoses).toBeGreaterThan(0);
     expect(events.some((e) => e.cat === "diagnosis" && e.args?.rule === "lock-contention")).toBe(true);
   });
+
+  it("a bounded live window: `console serve` replays kitchen-sink, the export of 3 s of it is valid", async () => {
+    const serve = await serveChild([sharedFixture("console", "kitchen-sink.watchupdates.grpc"), "--listen", "127.0.0.1:0", "--speed", "4", "--at-end", "hold"]);
+    try {
+      const { events, summary } = await exportJson(serve.address, "live", ["--duration", "3s"]);
+      expect(traceRuleViolations(events)).toEqual([]);
+      expect((summary.source as { kind: string }).kind).toBe("live");
+      expect(summary.spawns).toBeGreaterThan(0);
+      expect(events.some((e) => e.ph === "X" && e.cat === "poll")).toBe(true);
+    } finally {
+      serve.child.kill("SIGTERM");
+    }
+  }, 60_000);
 
   it("bad input: one line on stderr, exit 2, no file left half-written", async () => {
     const bad = path.join(dir, "bad.recording.jsonl");

@@ -88,6 +88,20 @@ describe("console metrics --print", () => {
     expect(sample(r.stdout, "async_doctor_task_groups_overflow", {})).toBeGreaterThan(0);
   });
 
+  it("several targets: each is its own instance, with its own counts", async () => {
+    const r = await runCli(["console", "metrics", recording(), "--target", grpc(), "--print"]);
+    expect(r.code, r.stderr).toBe(0);
+    const fromRecording = (await finalTasks(openRecordingSource(recording()))).find((t) => t.name === "blocker")!;
+    const fromGrpc = (await finalTasks(openGrpcFileSource(grpc(), { rpc: "WatchUpdates" }))).find((t) => t.name === "blocker")!;
+    expect(sample(r.stdout, "async_doctor_task_polls_total", { instance: recording(), task_name: "blocker" })).toBe(fromRecording.polls);
+    expect(sample(r.stdout, "async_doctor_task_polls_total", { instance: grpc(), task_name: "blocker" })).toBe(fromGrpc.polls);
+    // Only the gRPC stream has resources: lock waiters exist for that instance alone.
+    const lockLines = r.stdout.split("\n").filter((l) => l.startsWith("async_doctor_lock_waiters{"));
+    expect(lockLines.some((l) => l.includes(`instance="${grpc()}"`))).toBe(true);
+    expect(lockLines.some((l) => l.includes(`instance="${recording()}"`))).toBe(false);
+    expect(sample(r.stdout, "async_doctor_up", { instance: grpc() })).toBe(1);
+  });
+
   it("bad input: exit 2 with one line", async () => {
     const r = await runCli(["console", "metrics", "no-such-file.jsonl", "--print"]);
     expect(r.code).toBe(2);
