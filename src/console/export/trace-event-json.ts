@@ -30,6 +30,18 @@ function argsJson(args: TraceArgs | undefined): string {
 
 export class TraceEventJsonWriter implements TraceOutput {
   private first = true;
+  /** `"name":…,"cat":…` per (name, category): the same few pairs repeat millions of times. */
+  private readonly labels = new Map<string, string>();
+
+  private label(name: string, category: string): string {
+    const key = `${name}\u0000${category}`;
+    let json = this.labels.get(key);
+    if (json === undefined) {
+      json = `"name":${JSON.stringify(name)},"cat":${JSON.stringify(category)}`;
+      if (this.labels.size < 10_000) this.labels.set(key, json);
+    }
+    return json;
+  }
 
   constructor(
     private readonly out: ChunkedWriter,
@@ -54,11 +66,11 @@ export class TraceEventJsonWriter implements TraceOutput {
   }
 
   slice(pid: number, tid: number, name: string, category: string, start: number, dur: number, args?: TraceArgs): void {
-    this.event(`{"ph":"X","name":${JSON.stringify(name)},"cat":"${category}","ts":${micros(start)},"dur":${micros(Math.max(0, dur))},"pid":${pid},"tid":${tid}${argsJson(args)}}`);
+    this.event(`{"ph":"X",${this.label(name, category)},"ts":${micros(start)},"dur":${micros(Math.max(0, dur))},"pid":${pid},"tid":${tid}${argsJson(args)}}`);
   }
 
   instant(pid: number, tid: number, name: string, category: string, at: number, args?: TraceArgs): void {
-    this.event(`{"ph":"i","s":"t","name":${JSON.stringify(name)},"cat":"${category}","ts":${micros(at)},"pid":${pid},"tid":${tid}${argsJson(args)}}`);
+    this.event(`{"ph":"i","s":"t",${this.label(name, category)},"ts":${micros(at)},"pid":${pid},"tid":${tid}${argsJson(args)}}`);
   }
 
   flow(id: number, name: string, category: string, from: { pid: number; tid: number; at: number }, to: { pid: number; tid: number; at: number }): void {
