@@ -148,7 +148,7 @@ export function finalizeFindings(findings: Finding[], allFacts: FileFacts[], con
     if (seen.has(key)) continue;
     seen.add(key);
     const override = config.rules[finding.rule];
-    const severity: Severity = override === "error" || override === "warning" ? override : finding.severity;
+    const severity: Severity = override === "error" || override === "warning" || override === "note" ? override : finding.severity;
     const { insideClosureFor: _internal, ...visible } = finding;
     kept.push({ ...visible, severity });
   }
