@@ -34,6 +34,11 @@ export class BindingIndex {
     });
   }
 
+  /** The declared type of a struct field of this file, by field name (`flag: Arc<AtomicBool>` → "Arc<AtomicBool>"). */
+  fieldType(name: string): string | undefined {
+    return this.structFields.get(name);
+  }
+
   /** The hint for the receiver of a method call, if the source says what it is. */
   hintFor(receiver: SyntaxNode): BindingHint | undefined {
     if (receiver.type === "call_expression" || receiver.type === "try_expression") return this.hintForExpression(receiver);

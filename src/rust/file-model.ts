@@ -6,6 +6,7 @@ import { describeFunction, type FunctionInfo } from "./functions.ts";
 import { callArguments, callTarget, chainRoot, isAsyncClosure, pathSegments, walkTree, type CallTarget } from "./syntax.ts";
 import { parseJoinBody, parseSelectBody, type SelectBody } from "./macro-bodies.ts";
 import { fragmentRoots, fragmentSource, fragmentArgumentsPrefix, fragmentPrefix, type Fragment, type FragmentRole } from "./fragments.ts";
+import { macroRulesTranscribers, transcriberAsRust } from "./macro-rules.ts";
 
 export type ContextKind = "async-fn" | "async-block" | "async-closure" | "poll" | "sync" | "offloaded";
 
@@ -139,8 +140,45 @@ export class FileModel {
   // --- macro bodies --------------------------------------------------------------------------
 
   private expandMacros(root: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
-    const sites = this.indexOf(root.tree).ofType("macro_invocation");
-    for (const site of sites) this.expandMacro(site, delta, parser);
+    const index = this.indexOf(root.tree);
+    for (const site of index.ofType("macro_invocation")) this.expandMacro(site, delta, parser);
+    for (const definition of index.ofType("macro_definition")) this.expandMacroRules(definition, delta, parser);
+  }
+
+  /**
+   * `macro_rules!` transcribers that hold code the rules look for (a hand-written future, an async
+   * helper) are parsed as items, or failing that as statements; bodies that do not parse cleanly either
+   * way are left as token trees.
+   */
+  private expandMacroRules(definition: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
+    const treeText = definition.tree.rootNode.text;
+    for (const range of macroRulesTranscribers(definition)) {
+      const body = transcriberAsRust(treeText, range);
+      if (!interestingMacroBody.test(body)) continue;
+      for (const prefix of ["", fragmentPrefix]) {
+        const tree = parser.parse(prefix === "" ? body : `${prefix}${body}\n}`);
+        if (!tree) continue;
+        if (tree.rootNode.hasError) {
+          tree.delete();
+          continue;
+        }
+        const container = prefix === "" ? tree.rootNode : tree.rootNode.namedChild(0)?.childForFieldName("body");
+        const roots = (container?.namedChildren ?? []).filter((n): n is SyntaxNode => n !== null && n.type !== "line_comment" && n.type !== "block_comment");
+        this.addFragment({ tree, delta: delta + range.start - prefix.length, site: definition, role: { kind: "macro-rules" }, roots }, parser);
+        break;
+      }
+    }
+  }
+
+  /** Registers a re-parsed piece of macro text under its site and expands the macros inside it. */
+  private addFragment(fragment: Fragment, parser: Awaited<ReturnType<typeof rustParser>>): Fragment {
+    this.fragments.push(fragment);
+    this.fragmentByRoot.set(fragment.tree.rootNode.id, fragment);
+    const list = this.fragmentsBySite.get(fragment.site.id) ?? [];
+    list.push(fragment);
+    this.fragmentsBySite.set(fragment.site.id, list);
+    this.expandMacros(fragment.tree.rootNode, fragment.delta, parser);
+    return fragment;
   }
 
   private expandMacro(site: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
@@ -158,20 +196,7 @@ export class FileModel {
       const tree = parser.parse(text);
       if (!tree) return [];
       const prefixLength = asArguments ? fragmentArgumentsPrefix.length : fragmentPrefix.length;
-      const fragment: Fragment = {
-        tree,
-        delta: delta + rangeStart - prefixLength,
-        site,
-        role,
-        roots: fragmentRoots(tree, asArguments),
-      };
-      this.fragments.push(fragment);
-      this.fragmentByRoot.set(tree.rootNode.id, fragment);
-      const list = this.fragmentsBySite.get(site.id) ?? [];
-      list.push(fragment);
-      this.fragmentsBySite.set(site.id, list);
-      this.expandMacros(tree.rootNode, fragment.delta, parser);
-      return fragment.roots;
+      return this.addFragment({ tree, delta: delta + rangeStart - prefixLength, site, role, roots: fragmentRoots(tree, asArguments) }, parser).roots;
     };
 
     if (name === "select" || name === "select_biased") {
@@ -230,7 +255,7 @@ export class FileModel {
     walkTree(from, (node) => {
       const descend = visitor(node);
       if (descend === false) return false;
-      if (node.type === "macro_invocation") {
+      if (node.type === "macro_invocation" || node.type === "macro_definition") {
         for (const expression of this.macroExpressions(node)) this.visit(visitor, expression);
         return false;
       }
@@ -246,10 +271,10 @@ export class FileModel {
   forEachOfType(types: ReadonlySet<string>, visit: (node: SyntaxNode) => void, from: SyntaxNode = this.tree.rootNode): void {
     const index = this.indexOf(from.tree);
     const indexed = [...types].every((type) => indexedTypes.has(type));
-    const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
+    const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation", "macro_definition"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
     for (const node of nodes) {
       if (types.has(node.type)) visit(node);
-      if (node.type === "macro_invocation") {
+      if (node.type === "macro_invocation" || node.type === "macro_definition") {
         for (const expression of this.macroExpressions(node)) {
           if (types.has(expression.type)) visit(expression);
           this.forEachOfType(types, visit, expression);
@@ -469,7 +494,7 @@ class BoundaryIndex {
 /** The node types the model and the rules look up; one tree-sitter search per tree collects them all. */
 const indexedTypes: ReadonlySet<string> = new Set([
   "function_item", "closure_expression", "async_block", "call_expression", "expression_statement", "let_declaration",
-  "macro_invocation", "use_declaration", "field_declaration", "await_expression",
+  "macro_invocation", "macro_definition", "use_declaration", "field_declaration", "await_expression",
 ]);
 
 /** Indexed nodes of one tree in document order, with lookups by type and by enclosing range. */
