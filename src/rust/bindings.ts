@@ -16,6 +16,8 @@ export interface BindingHint {
   typeText?: string;
   /** The initializer produced a lock guard (`m.lock().unwrap()`). */
   isGuard?: boolean;
+  /** The initializer as written (`Arc::new(Mutex::new(0))`), for what its arguments construct. */
+  valueText?: string;
 }
 
 const letTypes: ReadonlySet<string> = new Set(["let_declaration"]);
@@ -116,7 +118,8 @@ export class BindingIndex {
         const pattern = node.childForFieldName("pattern");
         const value = node.childForFieldName("value");
         const type = node.childForFieldName("type");
-        const hint = value ? this.hintForExpression(value) : type ? this.hintForType(type.text) : undefined;
+        const fromValue = value ? this.hintForExpression(value) : undefined;
+        const hint = fromValue ? { ...fromValue, valueText: value!.text, ...(type ? { typeText: type.text } : {}) } : type ? this.hintForType(type.text) : undefined;
         if (pattern && hint) for (const name of boundNames(pattern)) map!.set(name, hint);
       }, body);
     }
