@@ -52,6 +52,7 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
       bindings,
       config,
       facts,
+      activeRules: new Set(rules.map((rule) => rule.id)),
       report(node: SyntaxNode, options: ReportOptions) {
         const rule = currentRule!;
         const start = model.position(node);
