@@ -7,6 +7,7 @@ import { callArguments, callTarget, chainRoot, isAsyncClosure, pathSegments, wal
 import { parseJoinBody, parseSelectBody, type SelectBody } from "./macro-bodies.ts";
 import { fragmentRoots, fragmentSource, fragmentArgumentsPrefix, fragmentPrefix, type Fragment, type FragmentRole } from "./fragments.ts";
 import { macroRulesTranscribers, transcriberAsRust } from "./macro-rules.ts";
+import { countErrors, repairKnownGrammarGaps } from "./grammar-gaps.ts";
 
 export type ContextKind = "async-fn" | "async-block" | "async-closure" | "poll" | "sync" | "offloaded";
 
@@ -83,8 +84,9 @@ export class FileModel {
 
   static async parse(source: SourceFile, options: LintableFileOptions = {}): Promise<FileModel> {
     const parser = await rustParser();
-    const tree = parser.parse(source.text);
+    let tree = parser.parse(source.text);
     if (!tree) throw new Error(`could not parse ${source.displayPath}`);
+    if (tree.rootNode.hasError) tree = reparseKnownGaps(source.text, tree, parser);
     const model = new FileModel(source, tree, options);
     model.expandMacros(tree.rootNode, 0, parser);
     return model;
@@ -438,6 +440,19 @@ export class FileModel {
   argumentsOf(call: SyntaxNode): SyntaxNode[] {
     return callArguments(call);
   }
+}
+
+/** The file parsed again with tree-sitter-rust's known gaps rewritten (grammar-gaps.ts), when that parses better. */
+function reparseKnownGaps(text: string, tree: SyntaxTree, parser: Awaited<ReturnType<typeof rustParser>>): SyntaxTree {
+  const repaired = repairKnownGrammarGaps(text, tree);
+  const retry = repaired === undefined ? null : parser.parse(repaired);
+  if (!retry) return tree;
+  if (countErrors(retry) < countErrors(tree)) {
+    tree.delete();
+    return retry;
+  }
+  retry.delete();
+  return tree;
 }
 
 function isBoundaryType(type: string): boolean {

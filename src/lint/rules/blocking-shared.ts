@@ -63,7 +63,8 @@ function fixFor(blocking: BlockingCall, call: SyntaxNode, exec: ExecContext, con
   const replace = (path: string, applicability: Fix["applicability"]): Fix => ({
     description: `replace with \`${path}(…).await\``,
     applicability,
-    edits: [{ startOffset: model.startOffset(call), endOffset: model.endOffset(call), replacement: `${path}${args.text}.await` }],
+    // From the file's own text: the tree may come from a same-length repair of it (grammar-gaps.ts).
+    edits: [{ startOffset: model.startOffset(call), endOffset: model.endOffset(call), replacement: `${path}${model.source.text.slice(model.startOffset(args), model.endOffset(args))}.await` }],
   });
   if (blocking.api === "std::thread::sleep") {
     // Certain only as a whole statement: inside a larger expression the types could differ.
