@@ -1,5 +1,6 @@
 import type { SyntaxNode, SyntaxTree } from "./parser.ts";
 import { walkTree } from "./syntax.ts";
+import { SourceFile } from "./source-file.ts";
 
 /**
  * Valid Rust that tree-sitter-rust 0.24 (the newest published) rejects, with a same-length rewrite that
@@ -24,18 +25,8 @@ export function repairKnownGrammarGaps(text: string, tree: SyntaxTree): string |
     return node.hasError;
   });
   if (errorLines.size === 0) return undefined;
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
-  const rowOf = (offset: number) => {
-    let low = 0;
-    let high = lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  };
+  const source = new SourceFile("", "", text);
+  const rowOf = (offset: number) => source.position(offset).line - 1;
   const chars = text.split("");
   let changed = false;
   for (const match of text.matchAll(/&raw\b(?!\s+(const|mut)\b)/g)) {
