@@ -21,7 +21,7 @@ async function configSchema() {
   const { z } = await import("zod");
   return z
     .object({
-      rules: z.record(z.string(), z.enum(["off", "warning", "error", "allow", "warn", "deny"])).optional(),
+      rules: z.record(z.string(), z.enum(["off", "note", "warning", "error", "allow", "warn", "deny"])).optional(),
       blocking: z
         .object({
           functions: z.array(z.string()).optional(),
@@ -89,7 +89,7 @@ async function readConfigFile(file: string, knownRules: Set<string>, standalone:
   const rules: LintConfig["rules"] = {};
   for (const [id, level] of Object.entries(parsed.data.rules ?? {})) {
     if (!knownRules.has(id)) throw new UsageError(`unknown rule '${id}' in ${file} (see \`async-doctor lint --list-rules\`)`);
-    rules[id] = level === "allow" || level === "off" ? "off" : level === "deny" || level === "error" ? "error" : "warning";
+    rules[id] = level === "allow" || level === "off" ? "off" : level === "deny" || level === "error" ? "error" : level === "note" ? "note" : "warning";
   }
   return {
     rules,

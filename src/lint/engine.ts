@@ -54,6 +54,7 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
       bindings,
       config,
       facts,
+      activeRules: new Set(rules.map((rule) => rule.id)),
       report(node: SyntaxNode, options: ReportOptions) {
         const rule = currentRule!;
         const start = model.position(node);
@@ -150,7 +151,7 @@ export function finalizeFindings(findings: Finding[], allFacts: FileFacts[], con
     if (seen.has(key)) continue;
     seen.add(key);
     const override = config.rules[finding.rule];
-    const severity: Severity = override === "error" || override === "warning" ? override : finding.severity;
+    const severity: Severity = override === "error" || override === "warning" || override === "note" ? override : finding.severity;
     const { insideClosureFor: _internal, ...visible } = finding;
     kept.push({ ...visible, severity });
   }

@@ -59,11 +59,21 @@ export interface CallSiteFact extends Span {
   contextKind?: string;
 }
 
+/** A call into console-subscriber that builds its layer (and asserts `tokio_unstable`), for console-setup. */
+export interface ConsoleInitFact {
+  line: number;
+  /** `init`, `spawn`, `ConsoleLayer::builder`… as written. */
+  call: string;
+  /** Behind `#[cfg(… tokio_unstable …)]` or `if cfg!(tokio_unstable)`: never built or run without the flag. */
+  gatedOnTokioUnstable: boolean;
+}
+
 export interface FileFacts {
   file: string;
   crateRoot?: string;
   functions: FunctionFacts[];
   callSites: CallSiteFact[];
+  consoleInits?: ConsoleInitFact[];
   /** Line → rule ids allowed by `// async-doctor: allow(…)` comments (on that line or the line before). */
   allows: Record<number, string[]>;
   lines: number;

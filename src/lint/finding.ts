@@ -1,4 +1,9 @@
-export type Severity = "error" | "warning";
+/**
+ * `note` is for findings that describe code which most likely does what it was written to do but reads
+ * like a known bug (an idle timeout that restarts on purpose): shown, never a failure under the default
+ * `--fail-on warning`.
+ */
+export type Severity = "error" | "warning" | "note";
 
 export interface TextEdit {
   /** UTF-16 offsets into the file text. */
@@ -47,4 +52,4 @@ export interface FileNotice {
   column?: number;
 }
 
-export const severityRank: Record<Severity | "never", number> = { warning: 1, error: 2, never: 3 };
+export const severityRank: Record<Severity | "never", number> = { note: 0, warning: 1, error: 2, never: 3 };

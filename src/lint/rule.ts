@@ -22,6 +22,8 @@ export interface FileCheckContext {
   bindings: BindingIndex;
   config: LintConfig;
   facts: FileFacts;
+  /** Ids of the rules running in this lint (config and `--rule`): rules that defer to another check it runs. */
+  activeRules: ReadonlySet<string>;
   report(node: SyntaxNode, options: ReportOptions): void;
 }
 

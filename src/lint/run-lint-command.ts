@@ -68,7 +68,7 @@ export async function runLintCommand(paths: string[], options: RunLintOptions): 
     default: {
       const color = useColor(options.color);
       const c = pc.createColors(color);
-      const counts = `${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}`;
+      const counts = `${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"}${summary.notes > 0 ? `, ${summary.notes} note${summary.notes === 1 ? "" : "s"}` : ""}`;
       const fixable = summary.fixable > 0 ? ` (${summary.fixable} fixable with --fix)` : "";
       const line = `${findings.length === 0 ? c.green("no async pitfalls found") : c.bold(counts + fixable)} in ${summary.files} file${summary.files === 1 ? "" : "s"} (${summary.lines} lines, ${seconds}s)`;
       process.stdout.write(renderText(findings, result.notices, lines, line, { color }));

@@ -16,6 +16,8 @@ export interface BindingHint {
   typeText?: string;
   /** The initializer produced a lock guard (`m.lock().unwrap()`). */
   isGuard?: boolean;
+  /** The initializer as written (`Arc::new(Mutex::new(0))`), for what its arguments construct. */
+  valueText?: string;
 }
 
 const letTypes: ReadonlySet<string> = new Set(["let_declaration"]);
@@ -32,6 +34,11 @@ export class BindingIndex {
       const type = node.childForFieldName("type")?.text;
       if (name && type) this.structFields.set(name, type);
     });
+  }
+
+  /** The declared type of a struct field of this file, by field name (`flag: Arc<AtomicBool>` → "Arc<AtomicBool>"). */
+  fieldType(name: string): string | undefined {
+    return this.structFields.get(name);
   }
 
   /** The hint for the receiver of a method call, if the source says what it is. */
@@ -111,7 +118,8 @@ export class BindingIndex {
         const pattern = node.childForFieldName("pattern");
         const value = node.childForFieldName("value");
         const type = node.childForFieldName("type");
-        const hint = value ? this.hintForExpression(value) : type ? this.hintForType(type.text) : undefined;
+        const fromValue = value ? this.hintForExpression(value) : undefined;
+        const hint = fromValue ? { ...fromValue, valueText: value!.text, ...(type ? { typeText: type.text } : {}) } : type ? this.hintForType(type.text) : undefined;
         if (pattern && hint) for (const name of boundNames(pattern)) map!.set(name, hint);
       }, body);
     }

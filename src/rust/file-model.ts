@@ -7,6 +7,8 @@ import { describeFunction, type FunctionInfo } from "./functions.ts";
 import { callArguments, callTarget, chainRoot, isAsyncClosure, pathSegments, walkTree, type CallTarget } from "./syntax.ts";
 import { parseJoinBody, parseSelectBody, type SelectBody } from "./macro-bodies.ts";
 import { fragmentRoots, fragmentSource, fragmentArgumentsPrefix, fragmentPrefix, type Fragment, type FragmentRole } from "./fragments.ts";
+import { macroRulesTranscribers, transcriberAsRust } from "./macro-rules.ts";
+import { countErrors, repairKnownGrammarGaps } from "./grammar-gaps.ts";
 
 export type ContextKind = "async-fn" | "async-block" | "async-closure" | "poll" | "sync" | "offloaded";
 
@@ -99,7 +101,9 @@ export class FileModel {
    * ParserFailure for this file only (the parser is recreated for the next one).
    */
   static async parse(source: SourceFile, options: LintableFileOptions = {}): Promise<FileModel> {
-    const { parser, tree } = await parseRust(source.text, { deadline: options.deadline });
+    const parsed = await parseRust(source.text, { deadline: options.deadline });
+    const { parser } = parsed;
+    const tree = parsed.tree.rootNode.hasError ? await reparseKnownGaps(source.text, parsed.tree, options.deadline) : parsed.tree;
     const model = new FileModel(source, tree, options);
     try {
       model.expandMacros(tree.rootNode, 0, parser, 1);
@@ -182,8 +186,60 @@ export class FileModel {
   // --- macro bodies --------------------------------------------------------------------------
 
   private expandMacros(root: SyntaxNode, delta: number, parser: RustParser, depth: number): void {
-    const sites = this.indexOf(root.tree).ofType("macro_invocation");
-    for (const site of sites) this.expandMacro(site, delta, parser, depth);
+    const index = this.indexOf(root.tree);
+    for (const site of index.ofType("macro_invocation")) this.expandMacro(site, delta, parser, depth);
+    for (const definition of index.ofType("macro_definition")) this.expandMacroRules(definition, delta, parser, depth);
+  }
+
+  /** Whether `bytes` more of macro text may be re-parsed at `depth` (the bounds of expandMacro); counts the skips. */
+  private mayReparse(bytes: number, depth: number): boolean {
+    if (depth > inputLimits().maxMacroDepth) {
+      this.macroSkips.depth++;
+      return false;
+    }
+    if (bytes > this.macroBytesLeft) {
+      this.macroSkips.bytes++;
+      return false;
+    }
+    this.macroBytesLeft -= bytes;
+    this.checkDeadline();
+    return true;
+  }
+
+  /**
+   * `macro_rules!` transcribers that hold code the rules look for (a hand-written future, an async
+   * helper) are parsed as items, or failing that as statements; bodies that do not parse cleanly either
+   * way are left as token trees.
+   */
+  private expandMacroRules(definition: SyntaxNode, delta: number, parser: RustParser, depth: number): void {
+    const treeText = definition.tree.rootNode.text;
+    for (const range of macroRulesTranscribers(definition)) {
+      const body = transcriberAsRust(treeText, range);
+      if (!interestingMacroBody.test(body) || !this.mayReparse(range.end - range.start, depth)) continue;
+      for (const prefix of ["", fragmentPrefix]) {
+        const tree = parser.parse(prefix === "" ? body : `${prefix}${body}\n}`);
+        if (!tree) continue;
+        if (tree.rootNode.hasError) {
+          tree.delete();
+          continue;
+        }
+        const container = prefix === "" ? tree.rootNode : tree.rootNode.namedChild(0)?.childForFieldName("body");
+        const roots = (container?.namedChildren ?? []).filter((n): n is SyntaxNode => n !== null && n.type !== "line_comment" && n.type !== "block_comment");
+        this.addFragment({ tree, delta: delta + range.start - prefix.length, site: definition, role: { kind: "macro-rules" }, roots }, parser, depth);
+        break;
+      }
+    }
+  }
+
+  /** Registers a re-parsed piece of macro text under its site and expands the macros inside it. */
+  private addFragment(fragment: Fragment, parser: RustParser, depth: number): Fragment {
+    this.fragments.push(fragment);
+    this.fragmentByRoot.set(fragment.tree.rootNode.id, fragment);
+    const list = this.fragmentsBySite.get(fragment.site.id) ?? [];
+    list.push(fragment);
+    this.fragmentsBySite.set(fragment.site.id, list);
+    this.expandMacros(fragment.tree.rootNode, fragment.delta, parser, depth + 1);
+    return fragment;
   }
 
   /**
@@ -202,34 +258,12 @@ export class FileModel {
     const contentStart = body.startIndex + 1;
     const contentEnd = body.endIndex - 1;
     const add = (rangeStart: number, rangeEnd: number, role: FragmentRole, asArguments: boolean): SyntaxNode[] => {
-      if (depth > inputLimits().maxMacroDepth) {
-        this.macroSkips.depth++;
-        return [];
-      }
-      if (rangeEnd - rangeStart > this.macroBytesLeft) {
-        this.macroSkips.bytes++;
-        return [];
-      }
-      this.macroBytesLeft -= rangeEnd - rangeStart;
-      this.checkDeadline();
+      if (!this.mayReparse(rangeEnd - rangeStart, depth)) return [];
       const text = fragmentSource(treeText, { start: rangeStart, end: rangeEnd }, asArguments);
       const tree = parser.parse(text);
       if (!tree) return [];
       const prefixLength = asArguments ? fragmentArgumentsPrefix.length : fragmentPrefix.length;
-      const fragment: Fragment = {
-        tree,
-        delta: delta + rangeStart - prefixLength,
-        site,
-        role,
-        roots: fragmentRoots(tree, asArguments),
-      };
-      this.fragments.push(fragment);
-      this.fragmentByRoot.set(tree.rootNode.id, fragment);
-      const list = this.fragmentsBySite.get(site.id) ?? [];
-      list.push(fragment);
-      this.fragmentsBySite.set(site.id, list);
-      this.expandMacros(tree.rootNode, fragment.delta, parser, depth + 1);
-      return fragment.roots;
+      return this.addFragment({ tree, delta: delta + rangeStart - prefixLength, site, role, roots: fragmentRoots(tree, asArguments) }, parser, depth).roots;
     };
 
     if (name === "select" || name === "select_biased") {
@@ -288,7 +322,7 @@ export class FileModel {
     walkTree(from, (node) => {
       const descend = visitor(node);
       if (descend === false) return false;
-      if (node.type === "macro_invocation") {
+      if (node.type === "macro_invocation" || node.type === "macro_definition") {
         for (const expression of this.macroExpressions(node)) this.visit(visitor, expression);
         return false;
       }
@@ -304,7 +338,7 @@ export class FileModel {
   forEachOfType(types: ReadonlySet<string>, visit: (node: SyntaxNode) => void, from: SyntaxNode = this.tree.rootNode): void {
     const index = this.indexOf(from.tree);
     const indexed = [...types].every((type) => indexedTypes.has(type));
-    const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
+    const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation", "macro_definition"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
     let sinceCheck = 0;
     for (const node of nodes) {
       if (++sinceCheck === 2048) {
@@ -312,7 +346,7 @@ export class FileModel {
         this.checkDeadline();
       }
       if (types.has(node.type)) visit(node);
-      if (node.type === "macro_invocation") {
+      if (node.type === "macro_invocation" || node.type === "macro_definition") {
         for (const expression of this.macroExpressions(node)) {
           if (types.has(expression.type)) visit(expression);
           this.forEachOfType(types, visit, expression);
@@ -562,6 +596,25 @@ function parentTable(tree: SyntaxTree): Map<number, SyntaxNode> {
   }
 }
 
+/** The file parsed again with tree-sitter-rust's known gaps rewritten (grammar-gaps.ts), when that parses better. */
+async function reparseKnownGaps(text: string, tree: SyntaxTree, deadline: number | undefined): Promise<SyntaxTree> {
+  const repaired = repairKnownGrammarGaps(text, tree);
+  if (repaired === undefined) return tree;
+  let retry: SyntaxTree;
+  try {
+    retry = (await parseRust(repaired, { deadline })).tree;
+  } catch (error) {
+    tree.delete();
+    throw error;
+  }
+  if (countErrors(retry) < countErrors(tree)) {
+    tree.delete();
+    return retry;
+  }
+  retry.delete();
+  return tree;
+}
+
 function isBoundaryType(type: string): boolean {
   return type === "function_item" || type === "closure_expression" || type === "async_block";
 }
@@ -619,7 +672,7 @@ class BoundaryIndex {
 /** The node types the model and the rules look up; one tree-sitter search per tree collects them all. */
 const indexedTypes: ReadonlySet<string> = new Set([
   "function_item", "closure_expression", "async_block", "call_expression", "expression_statement", "let_declaration",
-  "macro_invocation", "use_declaration", "field_declaration", "await_expression",
+  "macro_invocation", "macro_definition", "use_declaration", "field_declaration", "await_expression",
 ]);
 
 /** Indexed nodes of one tree in document order, with lookups by type and by enclosing range. */

@@ -22,7 +22,8 @@ export type FragmentRole =
   | { kind: "select-handler"; branch: number }
   | { kind: "select-precondition"; branch: number }
   | { kind: "join-future"; index: number }
-  | { kind: "macro-arguments" };
+  | { kind: "macro-arguments" }
+  | { kind: "macro-rules" };
 
 export const fragmentPrefix = "fn __async_doctor_fragment() {\n";
 export const fragmentArgumentsPrefix = "fn __async_doctor_fragment() {\n__async_doctor_args(";

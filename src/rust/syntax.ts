@@ -230,3 +230,14 @@ export function droppedCallOf(statement: SyntaxNode): SyntaxNode | undefined {
   else if (statement.type === "let_declaration" && statement.childForFieldName("pattern")?.text === "_") call = statement.childForFieldName("value");
   return call?.type === "call_expression" ? call : undefined;
 }
+
+/** Strips `&`, `&mut` and parentheses: `&mut (fut)` → `fut`. */
+export function stripReferences(node: SyntaxNode): SyntaxNode {
+  let current = node;
+  while (current.type === "parenthesized_expression" || current.type === "reference_expression") {
+    const inner = current.namedChild(current.namedChildCount - 1);
+    if (!inner) return current;
+    current = inner;
+  }
+  return current;
+}

@@ -67,7 +67,7 @@ describe("lint rule cases (test/fixtures/rust/lint-cases)", () => {
 
       it("reports exactly the annotated lines", () => {
         const annotations = readAnnotations(file);
-        const difference = describeDifference(name, annotations.expected, findingsIn(file));
+        const difference = describeDifference(name, annotations.expected, findingsIn(file), annotations.severities);
         expect(difference, `findings differ from the //~ annotations:\n${difference}`).toBe("");
       });
 
@@ -91,15 +91,17 @@ describe("annotation reader", () => {
     const { tmpdir } = await import("node:os");
     const dir = await mkdtemp(path.join(tmpdir(), "lint-annotations-"));
     const file = path.join(dir, "x.rs");
-    await writeFile(file, "fn a() {}\n    tokio::spawn(x); //~ unbounded-spawn detached-spawn\nlet y = 1; // ok: a plain let\n// no ok here\n");
+    await writeFile(file, "fn a() {}\n    tokio::spawn(x); //~ unbounded-spawn detached-spawn:note\nlet y = 1; // ok: a plain let\n// no ok here\n");
     const annotations = readAnnotations(file);
     expect([...annotations.expected].sort()).toEqual(["2:detached-spawn", "2:unbounded-spawn"]);
     expect(annotations.lookAlikes).toBe(1);
+    expect([...annotations.severities]).toEqual([["2:detached-spawn", "note"]]);
     const difference = describeDifference("x.rs", annotations.expected, [
-      { rule: "detached-spawn", line: 2, column: 5, message: "m" },
+      { rule: "detached-spawn", line: 2, column: 5, message: "m", severity: "warning" },
       { rule: "blocking-in-async", line: 3, column: 1, message: "extra one" },
-    ] as never);
+    ] as never, annotations.severities);
     expect(difference).toContain("missing  x.rs:2  unbounded-spawn");
     expect(difference).toContain("extra    x.rs:3:1  blocking-in-async  extra one");
+    expect(difference).toContain("severity x.rs:2:5  detached-spawn  is warning, expected note");
   });
 });

@@ -78,7 +78,7 @@ describe("mcp over stdio", () => {
     expect(s.summary.files).toBeGreaterThanOrEqual(10);
     expect(s.summary.byRule["blocking-in-async"]).toBeGreaterThan(0);
     expect(s.summary.byRule["guard-across-await"]).toBeGreaterThan(0);
-    expect(s.summary.errors + s.summary.warnings).toBe(s.total);
+    expect(s.summary.errors + s.summary.warnings + s.summary.notes).toBe(s.total);
     expect(s.findings).toHaveLength(5);
     expect(s.nextOffset).toBe(5);
     expect(textOf(first)).toMatch(/call again with offset=5/);

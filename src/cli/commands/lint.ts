@@ -5,7 +5,7 @@ export interface LintCommandOptions {
   format: "text" | "json" | "sarif" | "cargo-json";
   rule: string[];
   fix: boolean;
-  failOn: "error" | "warning" | "never";
+  failOn: "error" | "warning" | "note" | "never";
   config?: string;
   color?: boolean;
   progress?: boolean;
@@ -20,7 +20,7 @@ export function registerLint(program: Command, setExitCode: SetExitCode): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif", "cargo-json"]).default("text"))
     .option("-r, --rule <id>", "run only this rule (repeatable)", collect, [] as string[])
     .option("--fix", "apply the fixes that are certainly correct, in place", false)
-    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "never"]).default("warning"))
+    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "note", "never"]).default("warning"))
     .option("-c, --config <file>", "config file (default: async-doctor.toml or [package.metadata.async-doctor] found upward)")
     .option("--stdin-filename <name>", "file name to report for code read from stdin", "<stdin>")
     .option("--no-color", "disable colour (NO_COLOR is honoured too)")

@@ -5,6 +5,7 @@ export interface JsonSummary {
   lines: number;
   errors: number;
   warnings: number;
+  notes: number;
   fixable: number;
   byRule: Record<string, number>;
   notices: FileNotice[];
@@ -35,6 +36,7 @@ export function summarize(findings: Finding[], notices: FileNotice[], files: num
     lines,
     errors: findings.filter((f) => f.severity === "error").length,
     warnings: findings.filter((f) => f.severity === "warning").length,
+    notes: findings.filter((f) => f.severity === "note").length,
     fixable: findings.filter((f) => f.fix?.applicability === "machine-applicable").length,
     byRule,
     notices,

@@ -10,7 +10,7 @@ export function renderSarif(findings: Finding[], lines: SourceLines, version: st
     name: rule.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: rule.summary },
     helpUri: `https://github.com/async-doctor/async-doctor/blob/main/docs/rules/${rule.id}.md`,
-    defaultConfiguration: { level: rule.defaultSeverity === "error" ? "error" : "warning" },
+    defaultConfiguration: { level: rule.defaultSeverity },
   }));
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
   const results = findings.map((finding) => {
@@ -19,7 +19,7 @@ export function renderSarif(findings: Finding[], lines: SourceLines, version: st
     return {
       ruleId: finding.rule,
       ruleIndex: ruleIndex.get(finding.rule),
-      level: finding.severity === "error" ? "error" : "warning",
+      level: finding.severity,
       message: { text: `${finding.message}\nhelp: ${finding.help}${finding.chain ? `\ncall chain: ${finding.chain.join(" → ")}` : ""}` },
       locations: [
         {

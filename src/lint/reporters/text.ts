@@ -11,7 +11,8 @@ export function renderText(findings: Finding[], notices: FileNotice[], lines: So
   const c = pc.createColors(options.color);
   const out: string[] = [];
   for (const finding of findings) {
-    const level = finding.severity === "error" ? c.bold(c.red("error")) : c.bold(c.yellow("warning"));
+    const paint = finding.severity === "error" ? c.red : finding.severity === "note" ? c.cyan : c.yellow;
+    const level = c.bold(paint(finding.severity));
     out.push(`${level}${c.bold(`[${finding.rule}]: ${finding.message}`)}`);
     const gutter = String(finding.line).length;
     const pad = " ".repeat(gutter);
@@ -22,7 +23,7 @@ export function renderText(findings: Finding[], notices: FileNotice[], lines: So
       const lastColumn = finding.endLine === finding.line ? finding.endColumn : chars.length + 1;
       const width = Math.max(1, lastColumn - finding.column);
       const marker = " ".repeat(Math.max(0, finding.column - 1)) + "^".repeat(width);
-      const caret = finding.severity === "error" ? c.red(marker) : c.yellow(marker);
+      const caret = paint(marker);
       out.push(`${pad} ${c.blue("|")}`);
       out.push(`${c.blue(String(finding.line))} ${c.blue("|")} ${text}`);
       out.push(`${pad} ${c.blue("|")} ${caret}`);

@@ -18,7 +18,7 @@ export function checkDirectCall(category: BlockingCall["category"], call: Syntax
   const where = describeContext(exec);
   context.report(call, {
     message: `\`${blocking.api}\` ${category === "runtime" ? "inside" : "blocks the runtime in"} ${where}: it ${blocking.effect ?? "blocks the worker thread"}`,
-    help: `use ${blocking.replacement}${category === "blocking" ? "; for work that must block, move it into `tokio::task::spawn_blocking`" : ""}`,
+    help: `${blocking.replacement}${category === "blocking" && blocking.offload !== false ? "; for work that must block, move it into `tokio::task::spawn_blocking`" : ""}`,
     fix: fixFor(blocking, call, exec, context),
     insideClosureFor: closureArgumentOfLocalCall(call, context),
   });
@@ -63,7 +63,8 @@ function fixFor(blocking: BlockingCall, call: SyntaxNode, exec: ExecContext, con
   const replace = (path: string, applicability: Fix["applicability"]): Fix => ({
     description: `replace with \`${path}(…).await\``,
     applicability,
-    edits: [{ startOffset: model.startOffset(call), endOffset: model.endOffset(call), replacement: `${path}${args.text}.await` }],
+    // From the file's own text: the tree may come from a same-length repair of it (grammar-gaps.ts).
+    edits: [{ startOffset: model.startOffset(call), endOffset: model.endOffset(call), replacement: `${path}${model.source.text.slice(model.startOffset(args), model.endOffset(args))}.await` }],
   });
   if (blocking.api === "std::thread::sleep") {
     // Certain only as a whole statement: inside a larger expression the types could differ.
@@ -97,7 +98,7 @@ export function checkHelperChains(category: BlockingCall["category"], context: C
         startOffset: site.startOffset,
         endOffset: site.endOffset,
         message: `\`${helper}\` is called from async code in \`${site.callerName}\` and ${category === "runtime" ? "reaches" : "blocks on"} \`${chain.blocking.api}\` (${chain.blocking.file}:${chain.blocking.line}): it ${chain.blocking.effect ?? "blocks the worker thread"}`,
-        help: `call it through \`tokio::task::spawn_blocking(move || ${helper}(…)).await\`, or make the helper async and use ${chain.blocking.replacement}`,
+        help: `call it through \`tokio::task::spawn_blocking(move || ${helper}(…)).await\`, or make the helper async and ${chain.blocking.replacement}`,
         chain: names,
       });
     }

@@ -1,21 +1,24 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parse as parseToml } from "smol-toml";
-import type { CrateCheckContext, LintRule } from "../rule.ts";
+import type { SyntaxNode } from "../../rust/parser.ts";
+import { attributesOf } from "../../rust/syntax.ts";
+import type { ConsoleInitFact } from "../facts.ts";
+import type { CrateCheckContext, FileCheckContext, LintRule } from "../rule.ts";
 
 type Table = Record<string, unknown>;
 
 async function readToml(file: string): Promise<{ text: string; data: Table } | undefined> {
   try {
     const text = await readFile(file, "utf8");
+    const { parse: parseToml } = await import("smol-toml"); // only crates with a manifest pay for the parser
     return { text, data: parseToml(text) as Table };
   } catch {
     return undefined;
   }
 }
 
-/** Does any .cargo/config(.toml) from the crate up to / set `--cfg tokio_unstable`? */
+/** Does any .cargo/config(.toml) from the crate up to / set `--cfg tokio_unstable` (or console-subscriber's own opt-out)? */
 async function rustflagsHaveTokioUnstable(crateRoot: string): Promise<boolean> {
   for (let dir = crateRoot; ; dir = path.dirname(dir)) {
     for (const name of ["config.toml", "config"]) {
@@ -28,24 +31,53 @@ async function rustflagsHaveTokioUnstable(crateRoot: string): Promise<boolean> {
   }
 }
 
-function tokioFeatures(manifest: Table, workspace: Table | undefined): string[] | undefined {
-  const deps = (manifest.dependencies ?? {}) as Table;
-  let tokio = deps.tokio as Table | string | undefined;
-  if (tokio && typeof tokio === "object" && tokio.workspace === true) {
-    const own = (tokio.features as string[] | undefined) ?? [];
-    const wsDeps = ((workspace?.workspace as Table | undefined)?.dependencies ?? {}) as Table;
-    const base = wsDeps.tokio;
-    const baseFeatures = base && typeof base === "object" ? ((base as Table).features as string[] | undefined) ?? [] : [];
-    return [...own, ...baseFeatures];
+/** `#[cfg(all(feature = "console", tokio_unstable))]`: the flag is required, not negated. */
+const cfgRequiresTokioUnstable = /^cfg\s*\((?!.*not\s*\(\s*tokio_unstable).*\btokio_unstable\b/s;
+/** console-subscriber's entry points that build its layer, which asserts `cfg!(tokio_unstable)`. */
+const consoleEntry = /^console_subscriber::(init|spawn|build|ConsoleLayer::(builder|new|build)|Builder::(default|new)|Server::builder)$/;
+
+/** Pass 1: where the crate starts console-subscriber, and whether that code only exists with `--cfg tokio_unstable`. */
+function collectInits(call: SyntaxNode, context: FileCheckContext): void {
+  const { model, facts } = context;
+  const target = model.resolveCall(call);
+  if (target?.kind !== "path") return;
+  const path = target.segments.join("::");
+  if (!consoleEntry.test(path)) return;
+  let gated = false;
+  for (const ancestor of [call, ...model.ancestors(call)]) {
+    if (attributesOf(ancestor).some((a) => cfgRequiresTokioUnstable.test(a))) gated = true;
+    if (ancestor.type === "if_expression" && /cfg!\s*\(\s*tokio_unstable\s*\)/.test(ancestor.childForFieldName("condition")?.text ?? "")) gated = true;
+    if (gated) break;
   }
-  if (tokio === undefined) return undefined;
-  if (typeof tokio === "string") return [];
-  return (tokio.features as string[] | undefined) ?? [];
+  const fact: ConsoleInitFact = { line: model.position(call).line, call: path, gatedOnTokioUnstable: gated };
+  (facts.consoleInits ??= []).push(fact);
 }
 
-function lineOf(text: string, needle: RegExp): number {
-  const index = text.search(needle);
-  return index === -1 ? 1 : text.slice(0, index).split("\n").length;
+const dependencyTable = /^\s*\[\s*(dependencies|target\.[^\]]*\.dependencies)\s*\]\s*(#.*)?$/;
+const dependencyKeyTable = /^\s*\[\s*(dependencies|target\.[^\]]*\.dependencies)\.console[-_]subscriber\s*\]/;
+
+/** The `console-subscriber` line of a dependency table (not `[features]`, not dev-dependencies). */
+function dependencyLine(text: string): number {
+  let inDependencies = false;
+  const lines = text.split("\n");
+  for (const [index, line] of lines.entries()) {
+    if (dependencyKeyTable.test(line)) return index + 1;
+    if (/^\s*\[/.test(line)) {
+      inDependencies = dependencyTable.test(line);
+      continue;
+    }
+    if (inDependencies && /^\s*["']?console[-_]subscriber["']?\s*=/.test(line)) return index + 1;
+  }
+  return 1;
+}
+
+/** Features that turn on an optional console-subscriber (`console = ["dep:console-subscriber"]`). */
+function enablingFeatures(manifest: Table): string[] {
+  const features = (manifest.features ?? {}) as Record<string, unknown>;
+  return Object.entries(features)
+    .filter(([, enables]) => Array.isArray(enables) && enables.some((e) => typeof e === "string" && /^(dep:)?console[-_]subscriber(\/|$)/.test(e)))
+    .map(([name]) => name)
+    .filter((name) => !/^console[-_]subscriber$/.test(name));
 }
 
 async function checkCrate(context: CrateCheckContext): Promise<void> {
@@ -54,33 +86,27 @@ async function checkCrate(context: CrateCheckContext): Promise<void> {
   const manifestPath = path.join(root, "Cargo.toml");
   const manifest = await readToml(manifestPath);
   if (!manifest) return;
-  const hasConsole = (deps: unknown) => typeof deps === "object" && deps !== null && ("console-subscriber" in deps || "console_subscriber" in deps);
+  const entryOf = (deps: unknown) => (typeof deps === "object" && deps !== null ? ((deps as Table)["console-subscriber"] ?? (deps as Table)["console_subscriber"]) : undefined);
   // `[target.'cfg(tokio_unstable)'.dependencies]` is a common opt-in: console-subscriber is only built
   // when the flag is set (`RUSTFLAGS="--cfg tokio_unstable" cargo run`), so the flag is not missing.
   const targets = Object.entries((manifest.data.target ?? {}) as Table);
-  const inTargets = targets.filter(([, table]) => hasConsole((table as Table | undefined)?.dependencies));
-  const direct = hasConsole(manifest.data.dependencies);
-  if (!direct && inTargets.length === 0) return;
-  const gatedOnFlag = !direct && inTargets.every(([cfg]) => /\btokio_unstable\b/.test(cfg));
-  let workspace: Table | undefined;
-  for (let dir = path.dirname(root); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const candidate = await readToml(path.join(dir, "Cargo.toml"));
-    if (candidate?.data.workspace) {
-      workspace = candidate.data;
-      break;
-    }
-  }
-  const problems: string[] = [];
-  if (!gatedOnFlag && !(await rustflagsHaveTokioUnstable(root)) && !/tokio_unstable/.test(process.env.RUSTFLAGS ?? "")) {
-    problems.push("tokio is not built with `--cfg tokio_unstable` (no `.cargo/config.toml` with `rustflags = [\"--cfg\", \"tokio_unstable\"]` above the crate), so it emits no task instrumentation");
-  }
-  const features = tokioFeatures(manifest.data, workspace);
-  if (features !== undefined && !features.includes("tracing")) {
-    problems.push("tokio's `tracing` feature is not enabled (`full` does not include it), so console-subscriber sees no tasks");
-  }
-  if (problems.length === 0) return;
+  const inTargets = targets.filter(([, table]) => entryOf((table as Table | undefined)?.dependencies) !== undefined);
+  const direct = entryOf(manifest.data.dependencies);
+  if (direct === undefined && inTargets.length === 0) return;
+  if (direct === undefined && inTargets.every(([cfg]) => /\btokio_unstable\b/.test(cfg))) return;
+  if (/tokio_unstable/.test(process.env.RUSTFLAGS ?? "") || (await rustflagsHaveTokioUnstable(root))) return;
+  // Code that starts console-subscriber only under `#[cfg(tokio_unstable)]` cannot hit its assertion.
+  const inits = context.crate.files.flatMap((file) => (file.consoleInits ?? []).map((init) => ({ ...init, file: file.file })));
+  const ungated = inits.filter((init) => !init.gatedOnTokioUnstable);
+  if (inits.length > 0 && ungated.length === 0) return;
+
+  const optional = typeof direct === "object" && direct !== null && (direct as Table).optional === true;
+  const features = optional ? enablingFeatures(manifest.data) : [];
+  const when = optional ? ` (when ${features.length > 0 ? `the ${features.map((f) => `\`${f}\``).join(" or ")} feature is` : "it is"} enabled)` : "";
+  const first = ungated[0];
+  const where = first ? `the console layer started at ${first.file}:${first.line} (\`${first.call}()\`)` : "its `init()`/`spawn()`";
   const file = path.relative(process.cwd(), manifestPath) || manifestPath;
-  const line = lineOf(manifest.text, /^\s*console[-_]subscriber\b/m);
+  const line = dependencyLine(manifest.text);
   const lineText = manifest.text.split("\n")[line - 1] ?? "";
   context.report({
     file: file.startsWith("..") ? manifestPath : file,
@@ -90,14 +116,15 @@ async function checkCrate(context: CrateCheckContext): Promise<void> {
     endColumn: [...lineText].length + 1,
     startOffset: 0,
     endOffset: 0,
-    message: `console-subscriber is a dependency but ${problems.join("; and ")}: tokio-console will connect and show no tasks`,
-    help: "add `.cargo/config.toml` with `[build]\\nrustflags = [\"--cfg\", \"tokio_unstable\"]` and enable tokio's `tracing` feature (`tokio = { version = \"1\", features = [\"full\", \"tracing\"] }`)",
+    message: `console-subscriber is a dependency${when} but tokio is not built with \`--cfg tokio_unstable\` (no \`.cargo/config.toml\` with \`rustflags = ["--cfg", "tokio_unstable"]\` above the crate, no RUSTFLAGS): ${where} panics at start-up ("task tracing requires Tokio to be built with RUSTFLAGS="--cfg tokio_unstable"!")`,
+    help: "add `.cargo/config.toml` with `[build]\\nrustflags = [\"--cfg\", \"tokio_unstable\"]` (or build with `RUSTFLAGS=\"--cfg tokio_unstable\"`), or start console-subscriber only under the flag (`#[cfg(tokio_unstable)] console_subscriber::init();`, or the dependency in `[target.'cfg(tokio_unstable)'.dependencies]`); tokio's `tracing` feature needs nothing: console-subscriber turns it on",
   });
 }
 
 export const consoleSetup: LintRule = {
   id: "console-setup",
   defaultSeverity: "warning",
-  summary: "console-subscriber used without --cfg tokio_unstable or tokio's tracing feature",
+  summary: "console-subscriber started without --cfg tokio_unstable (it panics at start-up)",
+  visitors: { call_expression: collectInits },
   checkCrate,
 };

@@ -13,6 +13,16 @@ export function isRefutablePattern(pattern: string): boolean {
   return /^[-\d"'b]/.test(text) || text.includes("|") || text.includes("..");
 }
 
+/**
+ * `_ = &mut a, if force => …` next to `_ = &mut b, if !force => …`: whatever `force` is, one of the two
+ * is enabled, and with irrefutable patterns neither is disabled by its result.
+ */
+function complementaryGuards(branches: Array<{ patternText?: string; precondition?: string }>): boolean {
+  const normal = (text: string) => text.replace(/\s+/g, "");
+  const guards = branches.filter((b) => b.precondition !== undefined && !isRefutablePattern(b.patternText ?? "_")).map((b) => normal(b.precondition!));
+  return guards.some((g) => guards.includes(`!${g}`) || guards.includes(`!(${g})`));
+}
+
 function checkSelects(context: FileCheckContext): void {
   const { model } = context;
   for (const select of model.selects) {
@@ -21,7 +31,7 @@ function checkSelects(context: FileCheckContext): void {
     const ordinary = branches.filter(({ branch }) => !branch.special);
     if (ordinary.length === 0 || branches.some(({ branch }) => branch.special === "else")) continue;
     const canDisable = ordinary.every(({ branch, patternText }) => branch.precondition !== undefined || isRefutablePattern(patternText ?? "_"));
-    if (!canDisable) continue;
+    if (!canDisable || complementaryGuards(select.branches.filter((_, i) => !select.body.branches[i]?.special).map((b) => ({ patternText: b.patternText, precondition: b.precondition?.text })))) continue;
     context.report(select.site, {
       message: "every branch of this `select!` can be disabled (a refutable pattern like `Some(v)` or an `, if` precondition) and there is no `else` branch: when all are disabled at once (for example every channel closed) it panics with \"all branches are disabled and there is no else branch\"",
       help: "add an `else => break,` (or `else => return …`) branch that handles the case where nothing is left to wait for",

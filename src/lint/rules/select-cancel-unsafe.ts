@@ -1,30 +1,38 @@
 import type { FileCheckContext, CrateCheckContext, LintRule } from "../rule.ts";
-import { cancelUnsafeOperation, dataLosingMethods, firstAwaitedCancelUnsafe } from "../catalog/cancel-safety.ts";
+import { cancelSafeAlternative, cancelUnsafeOperation, dataLosingMethods, unwrapCancellable, type WrappedOperation } from "../catalog/cancel-safety.ts";
 import { localCallOf } from "../local-calls.ts";
 import { spanOf } from "../facts-collector.ts";
 import { CallGraph } from "../call-graph.ts";
-import { enclosingLoop, isBorrowedFuture, othersLeaveLoop, unwrapFuture } from "./select-helpers.ts";
+import { enclosingLoop, isBorrowedFuture, othersLeaveLoop } from "./select-helpers.ts";
+
+/** The message of a data-losing operation used as a branch: what it is, what is lost, why it repeats. */
+export function cancelUnsafeMessage(op: WrappedOperation): string {
+  const inside = op.wrappers.length > 0 ? ` (inside ${op.wrappers.map((w) => `\`${w}\``).join(" inside ")}, which is dropped with it)` : "";
+  return `\`${op.operation}\`${inside} is not cancel-safe: when another branch of this \`select!\` wins, the future is dropped and ${dataLosingMethods.get(op.operation)!.lost}; in a loop this happens every iteration`;
+}
+
+export function userFunctionMessage(callee: string, operation: string): string {
+  return `\`${callee}\` awaits \`${operation}\`, which is not cancel-safe: when another branch of this \`select!\` wins, the call is dropped mid-way and ${dataLosingMethods.get(operation)!.lost}`;
+}
+
+export const userFunctionHelp =
+  "create the future once before the loop and poll `&mut fut` (pinned), or restructure so the select only waits on cancel-safe operations and the non-cancel-safe work runs in the handler";
 
 function checkSelects(context: FileCheckContext): void {
-  const { model, facts } = context;
+  const { model, facts, bindings } = context;
   for (const select of model.selects) {
     if (!enclosingLoop(select.site, model)) continue;
     if (select.branches.length < 2) continue;
     for (const [index, branch] of select.branches.entries()) {
       const future = branch.future;
       if (!future || isBorrowedFuture(future) || othersLeaveLoop(select, index)) continue;
-      const expression = unwrapFuture(future);
-      // An inline `async { … }` branch is dropped mid-way like any other future: look at what it awaits.
-      const op = expression.type === "async_block" ? firstAwaitedCancelUnsafe(expression, model) : cancelUnsafeOperation(expression, model);
+      // Wrappers (`timeout(d, fut)`, `Box::pin(fut)`, `async { fut.await }`) are dropped with what they hold.
+      const op = cancelUnsafeOperation(future, model, bindings);
       if (op) {
-        context.report(future, {
-          message: `\`${op}\` is not cancel-safe: when another branch of this \`select!\` wins, the future is dropped and ${dataLosingMethods.get(op)}; in a loop this happens every iteration`,
-          help: op === "send"
-            ? "reserve capacity in the select (`permit = tx.reserve()`) and send with the permit in the handler, or move the send out of the select"
-            : "create the future once before the loop and poll `&mut fut` (pinned with `tokio::pin!`), or use a cancel-safe operation (`read`, `read_buf` with your own buffer, a framed codec's `next()`)",
-        });
+        context.report(future, { message: cancelUnsafeMessage(op), help: cancelSafeAlternative(op.operation) });
         continue;
       }
+      const expression = unwrapCancellable(future, model, []);
       if (expression.type === "call_expression") {
         const local = localCallOf(expression, model);
         const exec = model.contextOf(select.site);
@@ -50,11 +58,13 @@ function checkUserFunctions(context: CrateCheckContext): void {
       const targets = graph.resolve(site.callee, site.file, site.callerImpl);
       if (targets.length === 0 || !targets.every((fn) => fn.isAsync && fn.cancelUnsafeAwait)) continue;
       const target = targets[0]!;
+      const operation = target.cancelUnsafeAwait!;
+      if (!dataLosingMethods.has(operation)) continue;
       context.report({
         ...site,
-        message: `\`${target.key}\` awaits \`${target.cancelUnsafeAwait}\`, which is not cancel-safe: when another branch of this \`select!\` wins, the call is dropped mid-way and ${dataLosingMethods.get(target.cancelUnsafeAwait!)}`,
-        help: "create the future once before the loop and poll `&mut fut` (pinned), or restructure so the select only waits on cancel-safe operations and the non-cancel-safe work runs in the handler",
-        chain: [site.callerName, target.key, target.cancelUnsafeAwait!],
+        message: userFunctionMessage(target.key, operation),
+        help: userFunctionHelp,
+        chain: [site.callerName, target.key, operation],
       });
     }
   }

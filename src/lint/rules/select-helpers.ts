@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../../rust/parser.ts";
 import type { FileModel, SelectMacro } from "../../rust/file-model.ts";
-import { isBodyBoundary, isComment, isLoop, namedChildren } from "../../rust/syntax.ts";
+import { isBodyBoundary, isComment, isLoop, namedChildren, stripReferences } from "../../rust/syntax.ts";
 
 /** The loop a node runs in within its own body (not through closures or async blocks), if any. */
 export function enclosingLoop(node: SyntaxNode, model: FileModel): SyntaxNode | undefined {
@@ -15,12 +15,7 @@ export function enclosingLoop(node: SyntaxNode, model: FileModel): SyntaxNode | 
 export function unwrapFuture(expression: SyntaxNode): SyntaxNode {
   let node = expression;
   for (;;) {
-    if (node.type === "parenthesized_expression" || node.type === "reference_expression") {
-      const inner = node.namedChild(node.namedChildCount - 1);
-      if (!inner) return node;
-      node = inner;
-      continue;
-    }
+    node = stripReferences(node);
     if (node.type === "call_expression" && /^(Box::pin|std::boxed::Box::pin|pin!)$/.test(node.childForFieldName("function")?.text ?? "")) {
       const inner = node.childForFieldName("arguments")?.namedChild(0);
       if (!inner) return node;
@@ -41,10 +36,21 @@ export function selectsIn(model: FileModel): SelectMacro[] {
   return model.selects;
 }
 
-/** A handler that always leaves the loop: `break`, `return …`, or a block whose last statement is one. */
+/** Macros that never return: a handler ending in one leaves the loop as surely as `break`. */
+const divergingMacros = /^(std::|core::)?(panic|unreachable|todo|unimplemented)$/;
+
+/** An expression that leaves the loop: `break`, `return …`, `panic!(…)`/`unreachable!(…)`, `std::process::exit(…)`. */
+function exits(node: SyntaxNode | null | undefined): boolean {
+  if (!node) return false;
+  if (node.type === "break_expression" || node.type === "return_expression") return true;
+  if (node.type === "macro_invocation") return divergingMacros.test(node.childForFieldName("macro")?.text ?? "");
+  if (node.type === "call_expression") return /(^|::)process::exit$/.test(node.childForFieldName("function")?.text ?? "");
+  return false;
+}
+
+/** A handler that always leaves the loop: `break`, `return …`, a diverging macro, or a block whose last statement is one. */
 export function leavesLoop(handler: SyntaxNode | undefined): boolean {
   if (!handler) return false;
-  const exits = (node: SyntaxNode | null | undefined) => node?.type === "break_expression" || node?.type === "return_expression";
   if (exits(handler)) return true;
   if (handler.type !== "block") return false;
   const last = namedChildren(handler).filter((n) => !isComment(n)).at(-1);

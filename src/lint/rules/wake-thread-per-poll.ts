@@ -33,6 +33,38 @@ function guardedOnce(call: SyntaxNode, fn: SyntaxNode, context: FileCheckContext
   return false;
 }
 
+/** The names that hold this poll's waker: the context itself and locals bound from `cx.waker()`. */
+function wakerNames(fn: SyntaxNode, cx: string): string[] {
+  const names = [cx];
+  const fromWaker = new RegExp(`let\\s+(?:mut\\s+)?(\\w+)\\s*(?::[^=]*)?=\\s*[^;]*\\b${cx}\\s*\\.\\s*waker\\s*\\(`, "g");
+  for (const match of fn.text.matchAll(fromWaker)) names.push(match[1]!);
+  return names;
+}
+
+/**
+ * Does the spawned work take this poll's waker along (to wake the future later)? A spawn that only
+ * moves other state into a task (closing a dropped connection) is not a wake-up thread. Closure
+ * parameters shadow: `poll_fn(move |cx| …)` polls with its own context.
+ */
+function carriesWaker(call: SyntaxNode, names: string[]): boolean {
+  const args = call.childForFieldName("arguments")?.text ?? "";
+  const shadowed = new Set([...args.matchAll(/\|([^|]*)\|/g)].flatMap((m) => m[1]!.split(",").map((p) => p.replace(/:.*$/s, "").replace(/\bmut\b/, "").trim())));
+  return names.some((name) => !shadowed.has(name) && new RegExp(`\\b${name}\\b`).test(args));
+}
+
+/**
+ * Work started for an event the poll just received (`Poll::Ready(Ok(conn)) => spawn(…)`, `if let
+ * Poll::Ready(Some(x)) = rx.poll_recv(cx)`) runs once per event, not once per poll.
+ */
+function perEvent(call: SyntaxNode, fn: SyntaxNode, context: FileCheckContext): boolean {
+  for (const ancestor of context.model.ancestors(call)) {
+    if (ancestor.id === fn.id) return false;
+    if (ancestor.type === "match_arm" && /\bReady\s*\(/.test(ancestor.childForFieldName("pattern")?.text ?? "")) return true;
+    if ((ancestor.type === "if_expression" || ancestor.type === "while_expression") && /^let\s+(Poll::)?Ready\s*\(/.test(ancestor.childForFieldName("condition")?.text.trim() ?? "")) return true;
+  }
+  return false;
+}
+
 function checkSpawnInPoll(call: SyntaxNode, context: FileCheckContext): void {
   const { model } = context;
   const target = model.resolveCall(call);
@@ -41,9 +73,8 @@ function checkSpawnInPoll(call: SyntaxNode, context: FileCheckContext): void {
   if (!isSpawn) return;
   const poll = enclosingPollFunction(call, model);
   if (!poll || model.functionInfo(poll.fn).isAsync) return;
-  const fnText = poll.fn.text;
-  if (!/waker\s*\(\s*\)|\bwake(_by_ref)?\s*\(/.test(fnText)) return;
-  if (guardedOnce(call, poll.fn, context)) return;
+  if (!carriesWaker(call, wakerNames(poll.fn, poll.cx))) return;
+  if (guardedOnce(call, poll.fn, context) || perEvent(call, poll.fn, context)) return;
   context.report(call, {
     message: "spawns a thread or task on every poll to wake this future later: each poll that returns Pending adds another one",
     help: "start the timer or worker once (keep its handle in the future's state) and only update the stored waker on later polls; for timers use `tokio::time::Sleep` and poll it",

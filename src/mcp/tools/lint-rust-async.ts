@@ -13,7 +13,7 @@ import { boundedString, countBy, guarded, ok, page, pageInput, pageOutput, progr
 
 const findingSchema = z.looseObject({
   rule: z.string(),
-  severity: z.enum(["error", "warning"]),
+  severity: z.enum(["error", "warning", "note"]),
   file: z.string(),
   line: z.number(),
   column: z.number(),
@@ -27,6 +27,7 @@ export const lintOutputSchema = {
     lines: z.number().int(),
     errors: z.number().int(),
     warnings: z.number().int(),
+    notes: z.number().int(),
     byRule: z.record(z.string(), z.number().int()),
     bySeverity: z.record(z.string(), z.number().int()),
     notices: z.number().int().describe("files skipped or with syntax errors"),
@@ -48,7 +49,7 @@ export function registerLintTool(server: McpServer, context: ToolContext): void 
         code: z.string().optional().describe(`inline Rust source to lint instead of paths (at most ${limits.maxSnippetBytes} bytes)`),
         fileName: z.string().max(256).optional().describe("name to report for the inline snippet (default snippet.rs)"),
         rules: z.array(z.string().max(64)).max(64).optional().describe("run only these rule ids"),
-        severity: z.enum(["error", "warning"]).optional().describe("only findings of this severity in the page (the summary counts all)"),
+        severity: z.enum(["error", "warning", "note"]).optional().describe("only findings of this severity in the page (the summary counts all)"),
         rule: z.string().max(64).optional().describe("only findings of this rule in the page (the summary counts all)"),
         ...pageInput,
       },
@@ -86,6 +87,7 @@ export function registerLintTool(server: McpServer, context: ToolContext): void 
           lines: result.linesChecked,
           errors: all.filter((f) => f.severity === "error").length,
           warnings: all.filter((f) => f.severity === "warning").length,
+          notes: all.filter((f) => f.severity === "note").length,
           byRule: countBy(all, (f) => f.rule),
           bySeverity: countBy(all, (f) => f.severity),
           notices: result.notices.length,
