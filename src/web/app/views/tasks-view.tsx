@@ -147,7 +147,7 @@ function VirtualTable({ rows, columns, sort, setSort, diagnosed, sourceIndex }: 
   useLayoutEffect(() => virtualizer._didMount(), []);
   useLayoutEffect(() => virtualizer._willUpdate());
 
-  const grid = `grid-template-columns: ${columns.map((c) => (c.key === "name" ? "minmax(8em, 1.5fr)" : c.key === "location" ? "minmax(8em, 2fr)" : c.align === "right" ? "minmax(4.5em, auto)" : "minmax(5em, auto)")).join(" ")}`;
+  const grid = `grid-template-columns: ${columns.map((c) => (c.key === "name" ? "minmax(12em, 1.5fr)" : c.key === "location" ? "minmax(8em, 2fr)" : c.align === "right" ? "minmax(4.5em, auto)" : "minmax(5em, auto)")).join(" ")}`;
   const selected = app.selected?.source === sourceIndex ? app.selected.key : null;
   return (
     <div class="table" data-testid="task-table">
@@ -180,8 +180,8 @@ function VirtualTable({ rows, columns, sort, setSort, diagnosed, sourceIndex }: 
               >
                 {columns.map((c) => (
                   <span key={c.key} class={`td ${c.align}`} title={c.key === "location" ? row.location : undefined}>
-                    {c.key === "name" && rules ? <span class="badge">{rules.map((r) => r.rule).join(", ")}</span> : null}
                     {cellText(c, asTaskRow(row))}
+                    {c.key === "name" && rules ? <span class="badge">{rules.map((r) => r.rule).join(", ")}</span> : null}
                   </span>
                 ))}
               </div>
