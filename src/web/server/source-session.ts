@@ -15,6 +15,7 @@ import type { PollTimeline } from "../../console/timeline/poll-timeline.ts";
 import type { LiveNotice, SourceInfo } from "../shared/api-types.ts";
 import { forgetEndedTasks, trimTimeline } from "./history-window.ts";
 import type { WebSource } from "./open-web-source.ts";
+import { TableTracker } from "./views/task-table.ts";
 
 export interface SessionOptions {
   /** Live sources: diagnosis history kept (ns). */
@@ -23,9 +24,11 @@ export interface SessionOptions {
   retentionNs: number;
   /** Minimum spacing of change notices (ms). */
   noticeMs: number;
+  /** Minimum spacing of diagnosis runs while a source streams (ms). */
+  diagnoseEveryMs: number;
 }
 
-export const defaultSessionOptions: SessionOptions = { historyNs: 10 * 60e9, retentionNs: 60e9, noticeMs: 250 };
+export const defaultSessionOptions: SessionOptions = { historyNs: 10 * 60e9, retentionNs: 60e9, noticeMs: 250, diagnoseEveryMs: 2000 };
 
 const nullable = (n: number): number | null => (Number.isNaN(n) ? null : n);
 
@@ -33,6 +36,7 @@ export class SourceSession {
   state = new ConsoleState();
   timelineBuilder = new TimelineBuilder();
   pollTimeline: PollTimeline | undefined;
+  tableTracker = new TableTracker();
   version = 0;
   done = false;
   error: string | null = null;
@@ -40,7 +44,7 @@ export class SourceSession {
   private readonly listeners = new Set<(notice: LiveNotice) => void>();
   private noticeTimer: NodeJS.Timeout | undefined;
   private lastNoticeAt = 0;
-  private diagnosed: { version: number; result: DiagnoseResult } | undefined;
+  private diagnosed: { version: number; at: number; result: DiagnoseResult } | undefined;
   private travel: { at: number; state: ConsoleState; next: number } | undefined;
   private firstNow = Number.NaN;
 
@@ -72,6 +76,7 @@ export class SourceSession {
   add(item: SourceItem): void {
     if (item.reset === true) {
       this.state.reset();
+      this.tableTracker = new TableTracker();
       this.items.length = 0;
       this.travel = undefined;
       this.firstNow = Number.NaN;
@@ -131,10 +136,15 @@ export class SourceSession {
     };
   }
 
-  /** The runtime rules over everything seen so far (cached per version). */
+  /**
+   * The runtime rules over everything seen so far: cached per version, and while a source is still
+   * streaming recomputed at most every `diagnoseEveryMs` (they walk every task's history).
+   */
   diagnoses(): DiagnoseResult {
-    if (this.diagnosed?.version !== this.version) this.diagnosed = { version: this.version, result: diagnose(this.timelineBuilder.timeline) };
-    return this.diagnosed.result;
+    const d = this.diagnosed;
+    const fresh = d !== undefined && (d.version === this.version || (!this.done && Date.now() - d.at < this.options.diagnoseEveryMs));
+    if (!fresh) this.diagnosed = { version: this.version, at: Date.now(), result: diagnose(this.timelineBuilder.timeline) };
+    return this.diagnosed!.result;
   }
 
   /** The state model as of `at` (file sources), fed forward from a cached earlier state when possible. */

@@ -51,7 +51,10 @@ function securityHeaders(res: ServerResponse): void {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
 }
 
@@ -71,6 +74,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const { host, port } = parseListen(options.listen);
   requireTokenOffLoopback(options.listen, host, options.token, "ASYNC_DOCTOR_WEB_TOKEN or --token");
   const streams = new Set<ServerResponse>();
+  const tableCache = new WeakMap<SourceSession, { key: string; text: string }>();
   const sessionOf = (text: string | undefined) => {
     const i = Number(text);
     return Number.isInteger(i) ? options.sessions[i] : undefined;
@@ -133,7 +137,17 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
         const atText = url.searchParams.get("at");
         const at = atText === null || atText === "" ? undefined : Number(atText);
         if (at !== undefined && !Number.isFinite(at)) return fail(res, 400, "at: expected ns on the source's clock");
-        return sendJson(res, 200, taskTable(session.stateAt(at), { ...meta, at: at ?? null }));
+        if (at !== undefined) return sendJson(res, 200, taskTable(session.stateAt(at), { ...meta, at }));
+        const since = Number(url.searchParams.get("since") ?? 0);
+        if (!Number.isInteger(since)) return fail(res, 400, "since: expected a version number");
+        // Every open page asks on every update: serialise once per (version, since).
+        const cacheKey = `${session.version}:${since}`;
+        let cached = tableCache.get(session);
+        if (cached?.key !== cacheKey) {
+          cached = { key: cacheKey, text: JSON.stringify(session.tableTracker.changesSince(session.state, meta, since)) };
+          tableCache.set(session, cached);
+        }
+        return sendJsonText(res, 200, cached.text);
       }
       case "diagnoses":
         return sendJson(res, 200, diagnosesView(session.diagnoses(), session.timelineBuilder.timeline, meta));

@@ -32,7 +32,12 @@ export interface SourceInfo {
   version: number;
 }
 
-/** The task table in columns (one array per column, all of one length), for cheap JSON parsing. */
+/**
+ * The task table in columns (one array per column, all of one length), for cheap JSON parsing: each
+ * task's identity and its cumulative counters as the subscriber sent them. The page derives state and
+ * total/busy/scheduled/idle at `now` with the CLI's own model functions, so a row changes only when the
+ * task's stats change, and a live page asks only for rows changed since the version it has (`since`).
+ */
 export interface TaskTable {
   source: number;
   version: number;
@@ -40,27 +45,33 @@ export interface TaskTable {
   nowIso: string | null;
   /** Set when the table is "as of" an earlier time (scrubber). */
   at: Nullable;
+  /** True: these rows are the whole table; false: changes since the `since` version asked for. */
+  full: boolean;
+  /** Row keys gone since `since` (pruned completed tasks). */
+  removed: string[];
   count: number;
   key: string[];
   id: string[];
   tokioId: string[];
   name: string[];
-  state: ("running" | "scheduled" | "idle" | "done")[];
   kind: string[];
   location: string[];
   target: string[];
-  totalNs: Nullable[];
+  /** Other span fields (fn, size.bytes, …); {} when none. */
+  fields: Record<string, string>[];
+  createdAt: Nullable[];
+  droppedAt: Nullable[];
   busyNs: Nullable[];
   scheduledNs: Nullable[];
-  idleNs: Nullable[];
+  lastWake: Nullable[];
+  firstPoll: Nullable[];
+  lastPollStarted: Nullable[];
+  lastPollEnded: Nullable[];
   polls: number[];
   wakes: number[];
   selfWakes: number[];
   wakerClones: number[];
   wakerDrops: number[];
-  liveWakers: number[];
-  /** Other span fields (fn, size.bytes, …); {} when none. */
-  fields: Record<string, string>[];
 }
 
 export interface DiagnosisView extends Diagnosis {

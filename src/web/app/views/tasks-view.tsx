@@ -6,11 +6,13 @@
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } from "@tanstack/virtual-core";
 import { useContext, useLayoutEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import { parseTaskFilter } from "../../../console/snapshot/filter.ts";
-import { cellText, compareRows, findColumn, TASK_COLUMNS, type TaskColumn } from "../../../console/snapshot/task-columns.ts";
-import type { DiagnosesView, SourceInfo, TaskTable } from "../../shared/api-types.ts";
+import { cellText, findColumn, type TaskColumn } from "../../../console/snapshot/task-columns.ts";
+import type { DiagnosesView, SourceInfo } from "../../shared/api-types.ts";
 import { AppContext } from "../context.ts";
 import { formatTime } from "../format.ts";
-import { asTaskRow, tableRows, type WebTaskRow } from "../rows.ts";
+import { asTaskRow, rowsAt, type WebTaskRow } from "../rows.ts";
+import { useTaskTable } from "../use-task-table.ts";
+import { filterRows, sortRows } from "../table-order.ts";
 import { useData } from "../use-data.ts";
 
 const SHOWN = ["id", "name", "state", "total", "busy", "sched", "idle", "polls", "wakes", "self_wakes", "wakers", "kind", "location"];
@@ -20,7 +22,7 @@ export function TasksView({ source }: { source: SourceInfo }) {
   const app = useContext(AppContext);
   const version = app.versions[source.index] ?? 0;
   const at = app.timeAt[source.index] ?? null;
-  const table = useData<TaskTable>(`/api/s/${source.index}/tasks${at !== null && !app.data.offline ? `?at=${at}` : ""}`, version);
+  const table = useTaskTable(source.index, version, at);
   const diagnoses = useData<DiagnosesView>(`/api/s/${source.index}/diagnoses`, version);
   const [filterText, setFilterText] = useState("");
   const [sort, setSort] = useState<{ column: TaskColumn; descending: boolean }>({ column: findColumn("total")!, descending: true });
@@ -46,20 +48,12 @@ export function TasksView({ source }: { source: SourceInfo }) {
     return map;
   }, [diagnoses.data]);
 
+  const all = useMemo(() => (table.data ? rowsAt(table.data.rows.values(), table.data.now) : []), [table.data]);
+  const filtered = useMemo(() => filterRows(all, filter.predicate), [all, filter]);
   const rows = useMemo(() => {
-    const all = table.data ? tableRows(table.data) : [];
-    const shown = filter.predicate ? all.filter((r) => filter.predicate!(asTaskRow(r))) : all;
-    const first = TASK_COLUMNS[0]!;
-    shown.sort((a, b) => {
-      if (pin) {
-        const pa = diagnosedRules.has(a.key) ? 0 : 1;
-        const pb = diagnosedRules.has(b.key) ? 0 : 1;
-        if (pa !== pb) return pa - pb;
-      }
-      return compareRows(sort.column, asTaskRow(a), asTaskRow(b), sort.descending) || compareRows(first, asTaskRow(a), asTaskRow(b), false);
-    });
-    return { all: all.length, shown };
-  }, [table.data, filter, sort, pin, diagnosedRules]);
+    const order = sortRows(all, filtered, sort.column, sort.descending, (r) => pin && diagnosedRules.has(r.key));
+    return { all: all.length, shown: order.map((i) => all[i]!) };
+  }, [all, filtered, sort, pin, diagnosedRules]);
 
   const columns = SHOWN.map((k) => findColumn(k)!);
   const origin = source.range?.[0] ?? 0;
@@ -170,8 +164,10 @@ function VirtualTable({ rows, columns, sort, setSort, diagnosed, sourceIndex }: 
             const row = rows[item.index]!;
             const rules = diagnosed.get(row.key);
             return (
+              // Keyed by position: on a live update the rows on screen change content in place instead of
+              // moving DOM nodes around as the sort order shifts.
               <div
-                key={row.key}
+                key={item.index}
                 class={`tr ${rules ? `diagnosed sev-${rules[0]!.severity}` : ""} ${selected === row.key ? "selected" : ""}`}
                 style={`${grid}; transform: translateY(${item.start}px); height: ${ROW_HEIGHT}px`}
                 data-testid="task-row"
@@ -180,7 +176,7 @@ function VirtualTable({ rows, columns, sort, setSort, diagnosed, sourceIndex }: 
               >
                 {columns.map((c) => (
                   <span key={c.key} class={`td ${c.align}`} title={c.key === "location" ? row.location : undefined}>
-                    {cellText(c, asTaskRow(row))}
+                    {c.key === "name" ? <span data-testid="task-name">{row.name}</span> : cellText(c, asTaskRow(row))}
                     {c.key === "name" && rules ? <span class="badge">{rules.map((r) => r.rule).join(", ")}</span> : null}
                   </span>
                 ))}

@@ -349,7 +349,11 @@ function TimelineCanvas({ source, t, binary, diagnosed }: { source: SourceInfo; 
       if (task) app.select({ source: source.index, key: task.key });
       return;
     }
-    (e.target as Element).setPointerCapture(e.pointerId);
+    try {
+      (e.target as Element).setPointerCapture(e.pointerId);
+    } catch {
+      // synthetic pointers (scripted pans) cannot be captured; dragging still works inside the canvas
+    }
     drag.current = { x: e.clientX, view: view.current, brush: e.shiftKey };
     if (e.shiftKey) brush.current = [timeAtX(e.clientX), timeAtX(e.clientX)];
   };
