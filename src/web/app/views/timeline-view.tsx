@@ -408,7 +408,7 @@ function TimelineCanvas({ source, t, binary, diagnosed }: { source: SourceInfo; 
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false, min: 0, max: (fullSpan[1] - origin) / 1e9 }, y: { range: [0, 100] as uPlot.Range.MinMax } },
-      axes: [{ show: false }, { size: 44, splits: () => [0, 50, 100], values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }],
+      axes: [{ show: false }, { size: 52, splits: () => [0, 50, 100], values: (_u: uPlot, v: number[]) => v.map((x) => `${x}%`) }],
       series: [{}, { label: "worker utilisation", stroke: "#16a085", fill: "rgba(22,160,133,0.25)", width: 1, points: { show: false } }],
     }),
     [t.start, t.end],
