@@ -6,6 +6,7 @@ import { renderJson } from "./render/json.ts";
 import { renderMarkdown } from "./render/markdown.ts";
 import { renderText } from "./render/text.ts";
 import type { RenderContext } from "./render/common.ts";
+import { renderNoGoodTopic, renderRulePage } from "./render/route.ts";
 
 export async function runExplainCommand(question: string[], options: ExplainCommandOptions): Promise<number> {
   const color = useColor(options.color);
@@ -25,6 +26,15 @@ export async function runExplainCommand(question: string[], options: ExplainComm
   const result = new TopicRouter(topics).route(query, limit);
   if (!result) {
     throw new UsageError(`no topic matches "${query}"; see \`async-doctor explain --list\``);
+  }
+  if (result.kind === "rule") {
+    process.stdout.write(renderRulePage(result.rule, result.alternatives, options.format, color));
+    return 0;
+  }
+  if (result.kind === "no-good-topic") {
+    // Like grep finding nothing: an answer on stdout (the nearest topics), exit 1.
+    process.stdout.write(renderNoGoodTopic(query, result.confidence, result.nearest, options.format, color));
+    return 1;
   }
   const context: RenderContext = { confidence: result.confidence, alternatives: result.alternatives };
   process.stdout.write(renderTopic(result.topic, options.format, context, color));

@@ -1,38 +1,24 @@
 import { z } from "zod";
 
-/** Lint rule ids (docs/rules/<id>.md). Kept here so a typo in a topic's front matter fails the tests. */
-export const lintRuleIds = [
-  "blocking-in-async",
-  "runtime-in-async",
-  "guard-across-await",
-  "pending-without-waker",
-  "wake-thread-per-poll",
-  "waker-hoarding",
-  "select-cancel-unsafe",
-  "select-recreated-future",
-  "select-biased-starvation",
-  "select-all-disabled",
-  "detached-spawn",
-  "unbounded-spawn",
-  "unawaited-future",
-  "console-setup",
-] as const;
+const ruleId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/);
 
-/** Runtime (tokio-console data) rule ids (docs/runtime-rules/<id>.md). */
-export const runtimeRuleIds = [
-  "lost-waker",
-  "blocking-poll",
-  "never-yielded",
-  "self-wake-spin",
-  "scheduling-delay",
-  "task-leak",
-  "waker-leak",
-  "lock-contention",
-  "large-future",
-  "auto-boxed-future",
-] as const;
+/**
+ * A source a topic relies on. Every correction of the guidance review cites its source here, so a
+ * reader can check the claim; `review_rows` names the review rows (test/fixtures/reviews) it backs.
+ */
+export const topicLink = z
+  .object({
+    title: z.string().min(3),
+    url: z.string().url(),
+    review_rows: z.array(z.number().int().min(1)).default([]),
+  })
+  .strict();
 
-/** The TOML front matter between `+++` lines at the top of src/explain/topics/<id>.md. */
+/**
+ * The TOML front matter between `+++` lines at the top of src/explain/topics/<id>.md. Rule ids are
+ * checked against the rule pages in docs/ when topics are loaded (topics.ts), so a new rule needs no
+ * edit here.
+ */
 export const topicFrontMatter = z
   .object({
     id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
@@ -40,11 +26,15 @@ export const topicFrontMatter = z
     summary: z.string().min(10),
     keywords: z.array(z.string().min(1)).min(1),
     synonyms: z.array(z.string().min(1)).default([]),
-    lint_rules: z.array(z.enum(lintRuleIds)).default([]),
-    runtime_rules: z.array(z.enum(runtimeRuleIds)).default([]),
+    /** Compiler and runtime messages users paste (matched as a phrase inside the question). */
+    errors: z.array(z.string().min(6)).default([]),
+    lint_rules: z.array(ruleId).default([]),
+    runtime_rules: z.array(ruleId).default([]),
     related_topics: z.array(z.string()).default([]),
     commands: z.array(z.string()).default([]),
+    links: z.array(topicLink).default([]),
   })
   .strict();
 
 export type TopicFrontMatter = z.infer<typeof topicFrontMatter>;
+export type TopicLink = z.infer<typeof topicLink>;

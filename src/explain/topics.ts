@@ -4,6 +4,7 @@ import { parse as parseToml } from "smol-toml";
 import { packageRoot } from "../util/package-root.ts";
 import { examplesOf, type RustExample } from "./examples.ts";
 import { parseTopicMarkdown, type Heading } from "./markdown.ts";
+import { loadRulePages, ruleIdsOf } from "./rule-pages.ts";
 import { topicFrontMatter, type TopicFrontMatter } from "./topic-schema.ts";
 
 export interface Topic extends TopicFrontMatter {
@@ -32,6 +33,13 @@ export function loadTopicFile(file: string): Topic {
   }
   const meta = result.data;
   if (`${meta.id}.md` !== name) throw new Error(`${name}: id "${meta.id}" must match the file name`);
+  const pages = loadRulePages();
+  for (const [field, kind] of [["lint_rules", "lint"], ["runtime_rules", "runtime"]] as const) {
+    const known = ruleIdsOf(kind, pages);
+    for (const id of meta[field]) {
+      if (!known.has(id)) throw new Error(`${name}: ${field} names "${id}", which has no page in docs/${kind === "lint" ? "rules" : "runtime-rules"}/`);
+    }
+  }
   return {
     ...meta,
     body: parsed.body,
@@ -62,11 +70,21 @@ export const topicOrder = [
   "pin-and-unpin",
   "wakers",
   "tokio-tasks",
+  "runtime-lifecycle",
   "blocking-in-async",
+  "time",
+  "sync-primitives",
   "select",
   "join-and-joinset",
+  "streams",
+  "async-io",
   "cancellation-and-shutdown",
+  "async-cleanup",
   "future-not-send",
+  "async-traits",
+  "recursion-and-large-futures",
+  "deadlocks-and-hangs",
+  "testing-async",
   "tokio-console",
   "profiling",
   "async-stack-traces",

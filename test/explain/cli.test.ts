@@ -29,11 +29,14 @@ describe("async-doctor explain", () => {
   it("json output has the documented shape", async () => {
     expect(await explain("--format", "json", "How does select! work and what are its pitfalls?")).toBe(0);
     const parsed = JSON.parse(stdout) as {
-      topic: { id: string; title: string; body: string; lintRules: string[]; examples: { code: string }[] };
+      kind: string;
+      topic: { id: string; title: string; body: string; lintRules: string[]; links: { title: string; url: string }[]; examples: { code: string }[] };
       confidence: number;
       alternatives: { id: string; title: string; score: number }[];
     };
+    expect(parsed.kind).toBe("topic");
     expect(parsed.topic.id).toBe("select");
+    expect(parsed.topic.links.some((link) => link.url.includes("read_until"))).toBe(true);
     expect(parsed.topic.title).toMatch(/select!/);
     expect(parsed.topic.body).toContain("cancel-safe");
     expect(parsed.topic.lintRules).toContain("select-cancel-unsafe");
@@ -71,9 +74,42 @@ describe("async-doctor explain", () => {
     expect(stdout).toContain("```toml");
   });
 
-  it("a low-confidence match names the alternatives", async () => {
+  it("a match below confidence 1 names the alternatives", async () => {
     expect(await explain("--no-color", "cancel", "a", "task")).toBe(0);
     expect(stdout).toMatch(/with confidence \d\.\d\d; other topics: /);
+  });
+
+  it("a rule id shows the rule's page (lint and runtime), in every format", async () => {
+    expect(await explain("select-cancel-unsafe", "--no-color")).toBe(0);
+    expect(stdout.startsWith("`select-cancel-unsafe`: non-cancel-safe")).toBe(true);
+    expect(stdout).toContain("Lint rule (async-doctor lint), docs/rules/select-cancel-unsafe.md");
+    expect(stdout).toMatch(/see also +explain select/);
+    expect(await explain("lost-waker", "--format", "markdown")).toBe(0);
+    expect(stdout).toContain("*Runtime rule (async-doctor console check), docs/runtime-rules/lost-waker.md.*");
+    expect(await explain("-f", "json", "lint:blocking-in-async")).toBe(0);
+    const parsed = JSON.parse(stdout) as { kind: string; rule: { id: string; kind: string; file: string; body: string; topics: string[] } };
+    expect(parsed.kind).toBe("rule");
+    expect(parsed.rule).toMatchObject({ id: "blocking-in-async", kind: "lint", file: "docs/rules/blocking-in-async.md" });
+    expect(parsed.rule.topics).toContain("blocking-in-async");
+  });
+
+  it("a bare id shared by a topic and a rule is the topic", async () => {
+    expect(await explain("blocking-in-async", "-f", "json")).toBe(0);
+    expect((JSON.parse(stdout) as { kind: string }).kind).toBe("topic");
+  });
+
+  it("no good topic: the nearest topics on stdout, exit 1", async () => {
+    expect(await explain("what is the borrow checker", "--no-color")).toBe(1);
+    expect(stdout).toMatch(/^No topic answers this well \(confidence 0\.\d\d\)\. Nearest topics:\n {2}explain [a-z-]+ /);
+    expect(await explain("-f", "json", "what is the borrow checker")).toBe(1);
+    const parsed = JSON.parse(stdout) as { kind: string; confidence: number; nearest: { id: string }[] };
+    expect(parsed.kind).toBe("no-good-topic");
+    expect(parsed.nearest.length).toBeGreaterThan(0);
+  });
+
+  it("text output lists the topic's sources", async () => {
+    expect(await explain("tokio-console", "--no-color")).toBe(0);
+    expect(stdout).toMatch(/\nsources\n[\s\S]*feature unification: https:\/\/doc\.rust-lang\.org\/cargo/i);
   });
 
   it("no question is a usage error (exit 2)", async () => {

@@ -47,9 +47,9 @@ autoexamples = false
 [workspace]
 
 [dependencies]
-tokio = { version = "1", features = ["full", "tracing"] }
+tokio = { version = "1", features = ["full", "tracing", "test-util"] }
 # not the "rt" feature: its JoinMap needs a tokio newer than Debian's under --cfg tokio_unstable
-tokio-util = "0.7"
+tokio-util = { version = "0.7", features = ["codec"] }
 tokio-stream = "0.1"
 pin-project-lite = "0.2"
 futures = "0.3"

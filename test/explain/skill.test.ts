@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTopics } from "../../src/explain/topics.ts";
+import { withTopicList } from "../../src/explain/skill-topics.ts";
+import { loadRulePages } from "../../src/explain/rule-pages.ts";
 import { runCli } from "../support/cli.ts";
 import { projectRoot } from "../support/shared.ts";
 
@@ -45,6 +47,21 @@ describe("Agent Skill rust-async-internals", () => {
       if (command.includes(" ") && !["explain"].includes(command.split(" ")[0]!)) {
         expect(result.stdout, `async-doctor ${command}`).toContain(`Usage: async-doctor ${command}`);
       }
+    }
+  });
+
+  it("lists every explain topic, as generated from the topics (scripts/update-skill.ts)", () => {
+    expect(skill).toBe(withTopicList(skill));
+    for (const topic of loadTopics()) expect(skill).toContain(`- \`${topic.id}\`: `);
+  });
+
+  it("names only rule ids that have a page", () => {
+    const rules = new Set(loadRulePages().map((page) => page.id));
+    const named = [...skill.matchAll(/`([a-z]+(?:-[a-z]+){1,4})`/g)].map((match) => match[1]!);
+    const topicIds = new Set(loadTopics().map((topic) => topic.id));
+    for (const id of named) {
+      if (topicIds.has(id) || id.startsWith("async-doctor") || id.startsWith("pin-project")) continue;
+      expect(rules.has(id), `${id} is neither a topic nor a rule`).toBe(true);
     }
   });
 });

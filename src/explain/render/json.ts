@@ -14,6 +14,7 @@ export function topicJson(topic: Topic) {
     runtimeRules: topic.runtime_rules,
     relatedTopics: topic.related_topics,
     commands: topic.commands,
+    links: topic.links.map(({ title, url }) => ({ title, url })),
     examples: topic.examples.map((example) => ({
       name: example.name,
       mode: example.mode,
@@ -26,5 +27,5 @@ export function topicJson(topic: Topic) {
 }
 
 export function renderJson(topic: Topic, context: RenderContext = {}): string {
-  return `${JSON.stringify({ topic: topicJson(topic), confidence: context.confidence ?? 1, alternatives: context.alternatives ?? [] }, null, 2)}\n`;
+  return `${JSON.stringify({ kind: "topic", topic: topicJson(topic), confidence: context.confidence ?? 1, alternatives: context.alternatives ?? [] }, null, 2)}\n`;
 }

@@ -37,7 +37,9 @@ export function relatedMarkdown(topic: Topic): string {
   }
   if (topic.related_topics.length) lines.push(`- See also: ${topic.related_topics.map((id) => `\`async-doctor explain ${id}\``).join(", ")}`);
   if (topic.commands.length) lines.push(`- Commands: ${topic.commands.map((command) => `\`${command}\``).join(", ")}`);
-  return lines.length ? `## Related\n\n${lines.join("\n")}\n` : "";
+  const related = lines.length ? `## Related\n\n${lines.join("\n")}\n` : "";
+  const sources = topic.links.length ? `\n## Sources\n\n${topic.links.map((link) => `- [${link.title}](${link.url})`).join("\n")}\n` : "";
+  return related + sources;
 }
 
 export function renderMarkdown(topic: Topic, context: RenderContext = {}): string {

@@ -39,6 +39,11 @@ export function renderText(topic: Topic, context: RenderContext & { color: boole
   if (topic.commands.length) related.push(`${c.bold("commands")}       ${topic.commands.join(", ")}`);
   if (topic.related_topics.length) related.push(`${c.bold("see also")}       ${topic.related_topics.map((id) => `explain ${id}`).join(", ")}`);
   if (related.length) out.push(...related, "");
+  if (topic.links.length) {
+    out.push(c.bold("sources"));
+    for (const link of topic.links) out.push(`  ${link.title}: ${c.dim(link.url)}`);
+    out.push("");
+  }
   if (context.confidence !== undefined && context.confidence < 1) {
     const alts = context.alternatives?.map((alt) => alt.id).join(", ");
     out.push(c.dim(`matched "${topic.id}" with confidence ${context.confidence.toFixed(2)}${alts ? `; other topics: ${alts}` : ""}`));

@@ -4,16 +4,17 @@ import { z } from "zod";
 import { explainAt, parseTarget } from "../../explain/at/run-explain-at.ts";
 import { renderStateMachineJson } from "../../explain/at/render-at.ts";
 import { topicJson } from "../../explain/render/json.ts";
+import { ruleJson } from "../../explain/render/route.ts";
 import { TopicRouter } from "../../explain/router.ts";
 import { loadTopics } from "../../explain/topics.ts";
-import { lintPaths } from "../../lint/api.ts";
+import { lintInPool } from "../lint-service.ts";
 import { configInsideRoots } from "../lint-config.ts";
 import { topicUri } from "../resources.ts";
 import { limits } from "../limits.ts";
 import { boundedString, guarded, ok, readOnlyAnnotations, ToolInputError, type ToolContext } from "./tool-kit.ts";
 
 export const explainOutputSchema = {
-  kind: z.enum(["topic", "state-machine"]),
+  kind: z.enum(["topic", "rule", "no-good-topic", "state-machine"]),
   topic: z
     .object({
       id: z.string(),
@@ -27,10 +28,19 @@ export const explainOutputSchema = {
       commands: z.array(z.unknown()),
       examples: z.array(z.looseObject({ name: z.string() })).describe("present when includeExamples is true"),
       exampleCount: z.number().int(),
+      links: z.array(z.object({ title: z.string(), url: z.string() })).optional().describe("sources the topic relies on"),
     })
     .optional(),
-  confidence: z.number().optional().describe("topic routing: 1 for an exact id, lower when the question was ambiguous"),
+  rule: z
+    .looseObject({ id: z.string(), kind: z.enum(["lint", "runtime"]), title: z.string(), summary: z.string(), body: z.string().describe("the rule's page, Markdown") })
+    .optional()
+    .describe("kind rule: a lint or runtime rule's documentation page"),
+  confidence: z
+    .number()
+    .optional()
+    .describe("1 for an exact topic or rule id; for a question, the calibrated probability that the topic is the right one (below the bound the answer is no-good-topic)"),
   alternatives: z.array(z.looseObject({ id: z.string(), title: z.string() })).optional(),
+  nearest: z.array(z.looseObject({ id: z.string(), title: z.string() })).optional().describe("kind no-good-topic: the closest topics"),
   stateMachine: z
     .looseObject({
       file: z.string(),
@@ -47,7 +57,7 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
     {
       title: "Explain async Rust",
       description:
-        "Explain async Rust internals. Give `topic` (an id such as future-and-poll, wakers, select, pin-and-unpin; see resources async-doctor://topics/<id>), or a free-text `question` (routed to the best topic, with alternatives), or `at` = FILE:LINE of an async fn/block inside the allowed roots to get the state machine the compiler builds (await points, locals held across each, !Send values, lint findings inside).",
+        "Explain async Rust internals. Give `topic` (an id such as future-and-poll, wakers, select, pin-and-unpin; see resources async-doctor://topics/<id>; a lint or runtime rule id such as select-cancel-unsafe or lint:blocking-in-async gives that rule's page), or a free-text `question` (routed to the best topic, with alternatives; kind no-good-topic with the nearest topics when no topic is likely enough), or `at` = FILE:LINE of an async fn/block inside the allowed roots to get the state machine the compiler builds (await points, locals held across each, !Send values, lint findings inside).",
       inputSchema: {
         topic: z.string().max(128).optional().describe("topic id"),
         question: z.string().max(limits.maxStringLength).optional().describe("free-text question, e.g. 'why does my MutexGuard make the future !Send'"),
@@ -58,8 +68,8 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
       outputSchema: explainOutputSchema,
       annotations: { ...readOnlyAnnotations, openWorldHint: false },
     },
-    (args) =>
-      guarded(async () => {
+    (args, extra) =>
+      guarded(async (signal) => {
         const given = [args.topic, args.question, args.at].filter((v) => v !== undefined && v.trim() !== "");
         if (given.length !== 1) throw new ToolInputError("give exactly one of topic (an id), question (free text) or at (FILE:LINE)");
         if (args.at) {
@@ -73,7 +83,7 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
           // upward without bound, and its lint error could quote a file outside them).
           delete machine.lintError;
           try {
-            const lint = await lintPaths([real.real], { config: await configInsideRoots(real.real, guard) });
+            const lint = await lintInPool({ kind: "paths", files: [real.real], config: await configInsideRoots(real.real, guard) }, signal);
             machine.findings = lint.findings
               .filter((f) => f.line >= fn.startLine && f.line <= fn.endLine)
               .map(({ rule, severity, line, column, message, help }) => ({ rule, severity, line, column, message, help }));
@@ -90,8 +100,17 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
         let confidence = 1;
         let alternatives: { id: string; title: string; score?: number }[] = [];
         if (!found) {
-          const routed = router.route((args.topic ?? args.question)!.trim(), args.alternatives ?? 3);
+          const asked = (args.topic ?? args.question)!.trim();
+          const routed = router.route(asked, args.alternatives ?? 3);
           if (!routed) throw new ToolInputError(`no topic matches "${args.topic ?? args.question}"; topics: ${topics.map((t) => t.id).join(", ")}`);
+          if (routed.kind === "rule") {
+            const rule = ruleJson(routed.rule, routed.alternatives);
+            return ok(`${rule.kind === "lint" ? "Lint" : "Runtime"} rule ${rule.id}: ${rule.summary}\n\n${rule.body}`, { kind: "rule", rule, confidence: 1, alternatives: routed.alternatives });
+          }
+          if (routed.kind === "no-good-topic") {
+            const text = `No topic answers "${asked}" well (confidence ${routed.confidence.toFixed(2)}). Nearest topics: ${routed.nearest.map((t) => `${t.id} (${t.title})`).join(", ")}.`;
+            return ok(text, { kind: "no-good-topic", confidence: routed.confidence, nearest: routed.nearest });
+          }
           found = routed.topic;
           confidence = routed.confidence;
           alternatives = routed.alternatives;
@@ -109,9 +128,10 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
           commands: json.commands ?? [],
           examples: args.includeExamples ? json.examples : [],
           exampleCount: json.examples.length,
+          links: json.links,
         };
         const text = `${topic.title} (${topic.id}, confidence ${confidence.toFixed(2)}): ${topic.summary}${alternatives.length ? `\nAlso relevant: ${alternatives.map((a) => a.id).join(", ")}` : ""}\n\n${topic.body}`;
         return ok(text, { kind: "topic", topic, confidence, alternatives });
-      }),
+      }, extra),
   );
 }
