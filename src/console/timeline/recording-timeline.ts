@@ -144,6 +144,26 @@ export class PollTimelineBuilder implements RecordingSink {
     return found;
   }
 
+  /**
+   * Wakes in time order: the subscriber writes events from several threads through one channel, so the
+   * file's order can be a few ns out of time order, and the views binary-search by time.
+   */
+  private sortedWakes(): PollTimeline["wakes"] {
+    const at = this.wakeAt.trimmed();
+    let sorted = true;
+    for (let i = 1; i < at.length && sorted; i++) sorted = at[i - 1]! <= at[i]!;
+    if (sorted) return { at, wakee: this.wakeWakee.trimmed(), waker: this.wakeWaker.trimmed(), selfWake: Uint8Array.from(this.selfWake) };
+    const order = Array.from(at.keys()).sort((a, b) => at[a]! - at[b]! || a - b);
+    const wakee = this.wakeWakee.trimmed();
+    const waker = this.wakeWaker.trimmed();
+    return {
+      at: Float64Array.from(order, (i) => at[i]!),
+      wakee: Int32Array.from(order, (i) => wakee[i]!),
+      waker: Int32Array.from(order, (i) => waker[i]!),
+      selfWake: Uint8Array.from(order, (i) => this.selfWake[i]!),
+    };
+  }
+
   finish(): PollTimeline {
     let total = 0;
     for (const b of this.building) total += b.starts.length;
@@ -166,12 +186,7 @@ export class PollTimelineBuilder implements RecordingSink {
       tasks,
       pollStarts,
       pollEnds,
-      wakes: {
-        at: this.wakeAt.trimmed(),
-        wakee: this.wakeWakee.trimmed(),
-        waker: this.wakeWaker.trimmed(),
-        selfWake: Uint8Array.from(this.selfWake),
-      },
+      wakes: this.sortedWakes(),
       start: this.start,
       end: this.end,
       workers,
