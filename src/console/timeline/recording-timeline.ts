@@ -1,213 +1,184 @@
 /**
- * Builds a PollTimeline from a recording: a RecordingSink fed by the streaming RecordingParser (the same
- * parser the recording source uses), so a file of any size is read once in bounded chunks.
- *
- * Waker attribution: a recording names only the woken task, not the thread or task that woke it. A wake
- * that is not a self-wake is credited to the async task inside a poll at that moment when exactly one
- * such task (other than the wakee) is; with several tasks polling at once, or none (a wake from the I/O or
- * timer driver), the waker stays unknown (-1). Blocking-pool tasks and runtime internals run on threads of
- * their own and are never credited. Self-wakes are credited to the wakee. On a current-thread runtime
- * this is exact; on a multi-thread runtime a driver wake on one worker while a task polls on another is
- * credited to that task, so the dashboard calls these arrows "likely".
+ * Turns a console-subscriber recording's events (Spawn, Enter/Exit, Waker, Close) into timeline events:
+ * outermost Enter … Exit pairs become polls, Waker lines become wakes (self-wakes flagged), Spawn/Close
+ * become spawns/drops. Same identity rules as the recording aggregator (recording-updates.ts): one
+ * Spawn … Close is one task; Enter/Exit/Close of spans without a Spawn (resources, async ops) are not
+ * tasks and are skipped.
  */
 import { createReadStream } from "node:fs";
-import { RecordingParser, WakerOp, type RecordingField, type RecordingSink, type SpanKey } from "../recording/recording-parser.ts";
-import { isWorkerThreadTask, type PollTimeline, type TimelineTask } from "./poll-timeline.ts";
+import { RecordingParser, WakerOp, keyToId, type RecordingField, type RecordingSink, type SpanKey } from "../recording/recording-parser.ts";
+import type { TimelineSink, TimelineTask } from "./timeline-sink.ts";
 
-interface Building {
+interface LiveSpan {
   task: TimelineTask;
-  starts: number[];
-  ends: number[];
   depth: number;
+  pollStart: number;
 }
 
-type NumberArray = Float64Array | Int32Array;
+export class RecordingTimeline implements RecordingSink {
+  private readonly live = new Map<SpanKey, LiveSpan>();
+  private readonly inPoll = new Set<LiveSpan>();
+  private seq = 0;
+  lastAt = Number.NaN;
 
-/** A typed array that doubles when full (wakes are counted in millions on big recordings). */
-class Growable<T extends NumberArray> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (size: number) => T,
-  ) {}
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+  constructor(private readonly sink: TimelineSink) {}
+
+  get tasksSpawned(): number {
+    return this.seq;
   }
-  trimmed(): T {
-    return this.data.slice(0, this.length) as T;
-  }
-}
 
-const f64 = (n: number) => new Float64Array(n);
-const i32 = (n: number) => new Int32Array(n);
-
-export class PollTimelineBuilder implements RecordingSink {
-  clock: { anchorSeconds: number | undefined } = { anchorSeconds: undefined };
-  private readonly building: Building[] = [];
-  private readonly live = new Map<SpanKey, Building>();
-  /** Tasks inside a poll right now (outermost Enter seen, Exit not yet). */
-  private readonly polling = new Set<Building>();
-  private readonly reuseCount = new Map<SpanKey, number>();
-  private readonly wakeAt = new Growable(f64(1024), f64);
-  private readonly wakeWakee = new Growable(i32(1024), i32);
-  private readonly wakeWaker = new Growable(i32(1024), i32);
-  private readonly selfWake: number[] = [];
-  private start = Number.NaN;
-  private end = Number.NaN;
-
-  private seen(at: number): void {
-    if (!(at >= this.start)) this.start = Number.isNaN(this.start) ? at : Math.min(this.start, at);
-    if (!(at <= this.end)) this.end = Number.isNaN(this.end) ? at : Math.max(this.end, at);
+  private at(at: number): void {
+    if (!(at <= this.lastAt)) this.lastAt = at;
   }
 
   spawn(key: SpanKey, at: number, fields: RecordingField[]): void {
-    this.seen(at);
-    const text: Record<string, string> = {};
-    for (const f of fields) text[f.name] = String(f.value);
-    const reused = this.reuseCount.get(key);
-    const id = String(key);
-    const kind = text.kind ?? "task";
+    this.at(at);
+    const text = new Map<string, string>();
+    let tokioId: bigint | undefined;
+    for (const f of fields) {
+      if (f.name === "task.id" && typeof f.value === "bigint") tokioId = f.value;
+      text.set(f.name, String(f.value));
+    }
+    const old = this.live.get(key);
+    if (old) this.inPoll.delete(old); // an id reused without a Close: the old identity ends here
     const task: TimelineTask = {
-      index: this.building.length,
-      id,
-      key: reused === undefined ? id : `${id}@${reused}`,
-      name: text["task.name"] ?? "",
-      kind,
+      seq: ++this.seq,
+      id: keyToId(key),
+      tokioId,
+      name: text.get("task.name") ?? "",
+      kind: text.get("kind") ?? "task",
+      location: text.get("spawn.location") ?? "",
       fields: text,
       spawnedAt: at,
-      closedAt: Number.NaN,
-      pollOffset: 0,
-      pollCount: 0,
-      runtimeInternal: kind === "block_on" || isWorkerThreadTask(kind, text),
+      droppedAt: Number.NaN,
+      polls: 0,
     };
-    this.reuseCount.set(key, (reused ?? 0) + 1);
-    const b: Building = { task, starts: [], ends: [], depth: 0 };
-    const old = this.live.get(key);
-    if (old) this.polling.delete(old);
-    this.live.set(key, b);
-    this.building.push(b);
+    this.live.set(key, { task, depth: 0, pollStart: Number.NaN });
+    this.sink.spawn(task, at);
   }
 
   enter(key: SpanKey, at: number): void {
-    this.seen(at);
-    const b = this.live.get(key);
-    if (!b) return; // a resource or async op span
-    if (b.depth++ === 0) {
-      b.starts.push(at);
-      b.ends.push(Number.NaN);
-      this.polling.add(b);
+    this.at(at);
+    const s = this.live.get(key);
+    if (s === undefined) return;
+    if (s.depth++ === 0) {
+      s.pollStart = at;
+      s.task.polls++;
+      this.inPoll.add(s);
     }
   }
 
   exit(key: SpanKey, at: number): void {
-    this.seen(at);
-    const b = this.live.get(key);
-    if (!b || b.depth === 0) return;
-    if (--b.depth === 0) {
-      b.ends[b.ends.length - 1] = at;
-      this.polling.delete(b);
+    this.at(at);
+    const s = this.live.get(key);
+    if (s === undefined || s.depth === 0) return;
+    if (--s.depth === 0) {
+      this.inPoll.delete(s);
+      this.sink.poll(s.task, s.pollStart, Math.max(at, s.pollStart));
     }
   }
 
   close(key: SpanKey, at: number): void {
-    this.seen(at);
-    const b = this.live.get(key);
-    if (!b) return;
-    b.task.closedAt = at;
-    this.polling.delete(b);
+    this.at(at);
+    const s = this.live.get(key);
+    if (s === undefined) return;
+    if (s.depth > 0) {
+      // Closed inside a poll (should not happen for tasks): end the poll at the close.
+      s.depth = 0;
+      this.inPoll.delete(s);
+      this.sink.poll(s.task, s.pollStart, Math.max(at, s.pollStart));
+    }
     this.live.delete(key);
+    s.task.droppedAt = at;
+    this.sink.drop(s.task, at);
   }
 
   waker(key: SpanKey, op: WakerOp, selfWake: boolean, at: number): void {
-    this.seen(at);
-    if (op !== WakerOp.Wake && op !== WakerOp.WakeByRef) return;
-    const b = this.live.get(key);
-    if (!b) return;
-    this.wakeAt.push(at);
-    this.wakeWakee.push(b.task.index);
-    this.selfWake.push(selfWake ? 1 : 0);
-    this.wakeWaker.push(selfWake ? b.task.index : this.attributeWaker(b));
+    this.at(at);
+    const s = this.live.get(key);
+    if (s === undefined) return;
+    if (op === WakerOp.Wake || op === WakerOp.WakeByRef) this.sink.wake(s.task, at, op === WakerOp.WakeByRef, selfWake);
+    else this.sink.wakerOp?.(s.task, op, at);
   }
 
-  private attributeWaker(wakee: Building): number {
-    let found = -1;
-    for (const p of this.polling) {
-      if (p === wakee || p.task.runtimeInternal || p.task.kind === "blocking") continue;
-      if (found !== -1) return -1; // two tasks in a poll: cannot tell which one woke it
-      found = p.task.index;
-    }
-    return found;
-  }
-
-  /**
-   * Wakes in time order: the subscriber writes events from several threads through one channel, so the
-   * file's order can be a few ns out of time order, and the views binary-search by time.
-   */
-  private sortedWakes(): PollTimeline["wakes"] {
-    const at = this.wakeAt.trimmed();
-    let sorted = true;
-    for (let i = 1; i < at.length && sorted; i++) sorted = at[i - 1]! <= at[i]!;
-    if (sorted) return { at, wakee: this.wakeWakee.trimmed(), waker: this.wakeWaker.trimmed(), selfWake: Uint8Array.from(this.selfWake) };
-    const order = Array.from(at.keys()).sort((a, b) => at[a]! - at[b]! || a - b);
-    const wakee = this.wakeWakee.trimmed();
-    const waker = this.wakeWaker.trimmed();
-    return {
-      at: Float64Array.from(order, (i) => at[i]!),
-      wakee: Int32Array.from(order, (i) => wakee[i]!),
-      waker: Int32Array.from(order, (i) => waker[i]!),
-      selfWake: Uint8Array.from(order, (i) => this.selfWake[i]!),
-    };
-  }
-
-  finish(): PollTimeline {
-    let total = 0;
-    for (const b of this.building) total += b.starts.length;
-    const pollStarts = new Float64Array(total);
-    const pollEnds = new Float64Array(total);
-    let offset = 0;
-    let workers = 0;
-    const tasks: TimelineTask[] = [];
-    for (const b of this.building) {
-      b.task.pollOffset = offset;
-      b.task.pollCount = b.starts.length;
-      pollStarts.set(b.starts, offset);
-      pollEnds.set(b.ends, offset);
-      offset += b.starts.length;
-      if (isWorkerThreadTask(b.task.kind, b.task.fields)) workers++;
-      tasks.push(b.task);
-    }
-    return {
-      anchorSeconds: this.clock.anchorSeconds ?? 0,
-      tasks,
-      pollStarts,
-      pollEnds,
-      wakes: this.sortedWakes(),
-      start: this.start,
-      end: this.end,
-      workers,
-    };
+  /** End of input: reports the polls still running. */
+  finish(): void {
+    const running = [...this.inPoll].map((s) => ({ task: s.task, start: s.pollStart }));
+    this.sink.end(Number.isNaN(this.lastAt) ? 0 : this.lastAt, running);
   }
 }
 
-/** Reads a recording file into its poll timeline (streamed; throws RecordingFormatError on bad lines). */
-export async function readPollTimeline(path: string, signal?: AbortSignal): Promise<PollTimeline> {
-  const builder = new PollTimelineBuilder();
-  const parser = new RecordingParser(builder, path);
-  builder.clock = parser;
+/** Calls both sinks in order (one parse feeding the timeline and, e.g., the update aggregator). */
+export function teeRecordingSinks(a: RecordingSink, b: RecordingSink): RecordingSink {
+  return {
+    spawn(id, at, fields) {
+      a.spawn(id, at, fields);
+      b.spawn(id, at, fields);
+    },
+    enter(id, at) {
+      a.enter(id, at);
+      b.enter(id, at);
+    },
+    exit(id, at) {
+      a.exit(id, at);
+      b.exit(id, at);
+    },
+    close(id, at) {
+      a.close(id, at);
+      b.close(id, at);
+    },
+    waker(id, op, selfWake, at) {
+      a.waker(id, op, selfWake, at);
+      b.waker(id, op, selfWake, at);
+    },
+  };
+}
+
+export interface ReadRecordingOptions {
+  /**
+   * Also receives every recording event (e.g. a RecordingAggregator for updates and diagnoses); given
+   * the parser's clock (its `anchorSeconds`, known from the first event on).
+   */
+  also?: (clock: { readonly anchorSeconds: number | undefined }) => RecordingSink;
+  /** Called after each chunk of the file (1 MiB) has been parsed: drain outputs, apply backpressure. */
+  afterChunk?: () => void | Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface RecordingTimelineResult {
+  /** Unix second of relative time 0 (undefined for a recording with no events). */
+  anchorSeconds: number | undefined;
+  events: number;
+  tasks: number;
+  truncatedBytes: number;
+  /** Time of the last event (relative ns; 0 for a recording with no events). */
+  lastAt: number;
+}
+
+/**
+ * Streams a recording file through a TimelineSink in constant memory (1 MiB chunks; per-task state only
+ * for live tasks). Throws RecordingFormatError on a bad line (see recording-parser.ts).
+ */
+export async function readRecordingTimeline(path: string, sink: TimelineSink, options: ReadRecordingOptions = {}): Promise<RecordingTimelineResult> {
+  const timeline = new RecordingTimeline(sink);
+  let parser: RecordingParser | undefined = undefined;
+  const clock = {
+    get anchorSeconds(): number | undefined {
+      return parser?.anchorSeconds;
+    },
+  };
+  parser = new RecordingParser(options.also ? teeRecordingSinks(timeline, options.also(clock)) : timeline, path);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (signal?.aborted) break;
+      if (options.signal?.aborted) break;
       parser.push(chunk);
+      await options.afterChunk?.();
     }
     parser.end();
   } finally {
     stream.destroy();
   }
-  return builder.finish();
+  timeline.finish();
+  return { anchorSeconds: parser.anchorSeconds, events: parser.events, tasks: timeline.tasksSpawned, truncatedBytes: parser.truncatedBytes, lastAt: Number.isNaN(timeline.lastAt) ? 0 : timeline.lastAt };
 }

@@ -62,7 +62,7 @@ export class SourceSession {
   async run(): Promise<void> {
     try {
       if (this.source.recordingPath) {
-        const { readPollTimeline } = await import("../../console/timeline/recording-timeline.ts");
+        const { readPollTimeline } = await import("../../console/timeline/poll-collector.ts");
         this.pollTimeline = await readPollTimeline(this.source.recordingPath);
       }
       for await (const item of this.source.items) this.add(item);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readPollTimeline } from "../../../src/console/timeline/recording-timeline.ts";
+import { readPollTimeline } from "../../../src/console/timeline/poll-collector.ts";
 import { firstPollEndingAfter, type PollTimeline } from "../../../src/console/timeline/poll-timeline.ts";
 import { pollUtilisation } from "../../../src/console/timeline/utilisation.ts";
 import { parseRawLines, rawTasks, type RawTask } from "../programs/raw-recording.ts";
