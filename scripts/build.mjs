@@ -3,6 +3,9 @@
 // no per-start transpile). esbuild bundles each entry with code splitting: every command's
 // implementation stays a lazily imported chunk, and npm dependencies stay external (node_modules).
 // Type checking is tsc's job (`npm run typecheck`); esbuild only strips types.
+// A second build bundles the dashboard's single-page app (src/web/app, Preact + uPlot) for browsers into
+// dist/web/app.js and app.css: everything inlined, no CDN, so `console web` and the offline report
+// work without a network.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -35,7 +38,25 @@ const result = await build({
   logLevel: "warning",
   metafile: true,
 });
+const web = await build({
+  absWorkingDir: root,
+  entryPoints: { app: "src/web/app/main.tsx" },
+  outdir: path.join(outdir, "web"),
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: ["chrome110", "firefox110", "safari16"],
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  minify: true,
+  legalComments: "none",
+  // The app imports the CLI's own filter language and table columns; their Node-only imports are never reached in a browser.
+  define: { "process.env.NODE_ENV": '"production"' },
+  logLevel: "warning",
+  metafile: true,
+});
 if (!quiet) {
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith(".js"));
-  process.stderr.write(`build: ${files.length} files in dist/ (${Math.round(performance.now() - started)} ms)\n`);
+  const appBytes = Object.entries(web.metafile.outputs).reduce((sum, [, o]) => sum + o.bytes, 0);
+  process.stderr.write(`build: ${files.length} files in dist/, dashboard app ${Math.round(appBytes / 1024)} KiB in dist/web/ (${Math.round(performance.now() - started)} ms)\n`);
 }

@@ -5,7 +5,7 @@
  * `localhost` are not resolved (a name could point anywhere), so they count as remote.
  */
 import { readdir } from "node:fs/promises";
-import { isIP } from "node:net";
+import { isLoopbackHost } from "../util/http-guard.ts";
 import path from "node:path";
 import { looksLikeLiveTarget, parseTarget } from "../console/transport/target.ts";
 import { limits } from "./limits.ts";
@@ -14,13 +14,7 @@ import { ToolInputError } from "./tools/tool-kit.ts";
 
 export type ResolvedConsoleTarget = { kind: "file"; path: string; size: number } | { kind: "live"; target: string };
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost") return true;
-  if (isIP(h) === 4) return h.startsWith("127.");
-  if (isIP(h) === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(h);
-  return false;
-}
+export { isLoopbackHost };
 
 export async function resolveConsoleTarget(given: string, guard: PathGuard, allowRemote: boolean): Promise<ResolvedConsoleTarget> {
   if (looksLikeLiveTarget(given) && !/\.(jsonl|grpc|capture|cap|bin|json)$/i.test(given)) {

@@ -1,10 +1,10 @@
 /**
  * `async-doctor mcp --http`: Streamable HTTP on `/mcp` (the SDK's StreamableHTTPServerTransport, one
  * session per client with its own McpServer). What this file adds around the SDK:
- * - loopback by default; binding another address needs a bearer token;
- * - Host header checked against the listen address (DNS rebinding), Origin checked (browsers: only
- *   http(s)://localhost|127.0.0.1|[::1] on any port, plus --allow-origin);
- * - optional bearer token (`Authorization: Bearer …`, compared in constant time);
+ * - the guards shared with `console web` (src/util/http-guard.ts): loopback by default (binding another
+ *   address needs a bearer token), Host header checked against the listen address (DNS rebinding), Origin
+ *   checked (browsers: only http(s)://localhost|127.0.0.1|[::1] on any port, plus --allow-origin),
+ *   optional bearer token (`Authorization: Bearer …`, compared in constant time);
  * - request bodies capped (ASYNC_DOCTOR_MCP_MAX_MESSAGE_BYTES, checked on Content-Length before reading
  *   and again while reading) and parsed here, so malformed JSON gets a JSON-RPC parse error;
  * - sessions capped in all and per client address, closed after ASYNC_DOCTOR_MCP_SESSION_IDLE_MS without
@@ -13,14 +13,14 @@
  *   sessions and walk away cannot lock others out;
  * - connections capped in all and per client address; headers and bodies must arrive in time.
  */
-import { randomUUID, timingSafeEqual, createHash } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UsageError } from "../cli/errors.ts";
-import { isLoopbackHost } from "./console-target.ts";
+import { checkRequest, parseListen, requireTokenOffLoopback } from "../util/http-guard.ts";
 import { serverLimits, type ServerLimits } from "./limits.ts";
 import { formatBytes } from "../util/input-limits.ts";
 
@@ -49,45 +49,9 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(text.trim());
-  if (!m) throw new UsageError(`bad --listen '${text}': expected PORT or HOST:PORT, e.g. 127.0.0.1:8765`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new UsageError(`bad --listen '${text}': port out of range`);
-  return { host: (m[1] ?? "127.0.0.1").replace(/^\[|\]$/g, ""), port };
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 function reject(res: ServerResponse, status: number, message: string, code = -32000): void {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
-}
-
-function originAllowed(origin: string, allowed: string[]): boolean {
-  if (allowed.includes(origin)) return true;
-  try {
-    const url = new URL(origin);
-    return (url.protocol === "http:" || url.protocol === "https:") && isLoopbackHost(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
-function hostAllowed(hostHeader: string | undefined, listenHost: string): boolean {
-  if (!hostHeader) return false;
-  let hostname: string;
-  try {
-    hostname = new URL(`http://${hostHeader}`).hostname.replace(/^\[|\]$/g, "");
-  } catch {
-    return false;
-  }
-  if (isLoopbackHost(listenHost)) return isLoopbackHost(hostname);
-  return true; // a non-loopback bind requires a token, which is the protection there
 }
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; body: unknown } | { ok: false; status: number; message: string; code: number }> {
@@ -113,9 +77,7 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<{ ok: t
 
 export async function startHttpServer(options: HttpOptions): Promise<RunningHttpServer> {
   const { host, port } = parseListen(options.listen);
-  if (!isLoopbackHost(host) && !options.token) {
-    throw new UsageError(`--listen ${options.listen} is not a loopback address: set a bearer token (ASYNC_DOCTOR_MCP_TOKEN or --token) to expose the server`);
-  }
+  requireTokenOffLoopback(options.listen, host, options.token, "ASYNC_DOCTOR_MCP_TOKEN or --token");
   const bounds: ServerLimits = options.limits ?? serverLimits();
   const sessions = new Map<string, Session>();
   const closeSession = (id: string, session: Session) => {
@@ -149,16 +111,10 @@ export async function startHttpServer(options: HttpOptions): Promise<RunningHttp
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== "/mcp") return reject(res, 404, "not found: the MCP endpoint is /mcp");
-    if (!hostAllowed(req.headers.host, host)) return reject(res, 403, "forbidden: bad Host header");
-    const origin = req.headers.origin;
-    if (origin !== undefined && !originAllowed(origin, options.allowedOrigins)) return reject(res, 403, `forbidden: origin ${origin} is not allowed`);
-    if (options.token) {
-      const auth = req.headers.authorization ?? "";
-      const m = /^Bearer\s+(.+)$/i.exec(auth);
-      if (!m || !sameSecret(m[1]!.trim(), options.token)) {
-        res.setHeader("www-authenticate", 'Bearer realm="async-doctor"');
-        return reject(res, 401, "unauthorized: missing or wrong bearer token");
-      }
+    const denied = checkRequest(req, { listenHost: host, token: options.token, allowedOrigins: options.allowedOrigins });
+    if (denied) {
+      if (denied.status === 401) res.setHeader("www-authenticate", 'Bearer realm="async-doctor"');
+      return reject(res, denied.status, denied.message);
     }
     const sessionId = req.headers["mcp-session-id"];
     const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;

@@ -15,6 +15,7 @@ export function register(program: Command, setExitCode: SetExitCode): void {
   registerServe(console, setExitCode);
   registerWatch(console, setExitCode);
   registerCheck(console, setExitCode);
+  registerWeb(console, setExitCode);
   registerExport(console, setExitCode);
   registerMetrics(console, setExitCode);
 }
@@ -110,6 +111,24 @@ function registerCheck(console: Command, setExitCode: SetExitCode): void {
     .action(async (target: string, options) => {
       const { runCheckCommand } = await import("../../console/diagnose/run-check.ts");
       setExitCode(await runCheckCommand(target, options));
+    });
+}
+
+// ---- the browser dashboard: web ----
+
+function registerWeb(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("web")
+    .description("browser dashboard (tasks, timeline, task detail, resources, diagnoses) for live targets, captures, recordings and .grpc bodies, side by side")
+    .argument("[sources...]", "live targets (http://HOST:PORT, HOST:PORT, unix:PATH) and files; default http://127.0.0.1:6669")
+    .option("-l, --listen <addr>", "PORT or HOST:PORT to serve on (loopback unless a host is given; another address needs --token)", "127.0.0.1:6680")
+    .option("--open", "open the dashboard in the default browser", false)
+    .option("--token <token>", "require this token (Authorization: Bearer, or ?token= once in the browser); default $ASYNC_DOCTOR_WEB_TOKEN")
+    .option("--allow-origin <origin>", "also accept requests from this browser origin (repeatable)", collect, [] as string[])
+    .option("--crate <dir>", "crate root for spawn-location source excerpts and their lint findings (no other files are read)")
+    .action(async (sources: string[], options) => {
+      const { runWebCommand } = await import("../../web/server/run-web.ts");
+      setExitCode(await runWebCommand(sources, options));
     });
 }
 
