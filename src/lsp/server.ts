@@ -109,7 +109,7 @@ export function startLanguageServer(connection: Connection): void {
       const document = documents.get(uriOf(file));
       if (!document || !index) return;
       const touched = await index.updateBuffer(file, document.getText(), document.version);
-      publish(touched);
+      publish(touched, file);
       if (index.hasDirtyCrates) scheduleCrateCheck();
     },
     (file, error) => log(`async-doctor: analysing ${file} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
@@ -154,13 +154,17 @@ export function startLanguageServer(connection: Connection): void {
 
   const signatureOf = (diagnostics: Diagnostic[]) => createHash("sha1").update(JSON.stringify(diagnostics)).digest("hex");
 
-  function publish(files: Iterable<string>): void {
+  /**
+   * Sends the diagnostics of files whose diagnostics changed; `analysed`, a buffer just analysed, is
+   * always sent (with its new version), so the client knows its findings are current.
+   */
+  function publish(files: Iterable<string>, analysed?: string): void {
     let changedElsewhere = false;
     for (const file of files) {
       const { diagnostics, version } = diagnosticsFor(file);
       const signature = signatureOf(diagnostics);
-      if (published.get(file) === signature) continue;
-      if (diagnostics.length === 0 && !published.has(file)) continue;
+      const forced = file === analysed && mode === "push";
+      if (!forced && (published.get(file) === signature || (diagnostics.length === 0 && !published.has(file)))) continue;
       published.set(file, signature);
       if (mode === "push") {
         void connection.sendDiagnostics({ uri: uriOf(file), ...(version !== undefined ? { version } : {}), diagnostics });

@@ -56,6 +56,9 @@ export function readSettings(raw: unknown, base: ServerSettings, warn: (message:
         if (typeof value === "boolean") settings.inlayHints = value;
         else warn(`setting inlayHints: expected true or false, got ${JSON.stringify(value)}`);
         break;
+      case "command":
+        // The client's own setting (how it starts this server), sent along with the others.
+        break;
       default:
         warn(`unknown setting ${key}`);
     }

@@ -8,7 +8,7 @@ import { activeRules, checkCrates, finalizeFindings, lintSourceFile, type FileRe
 import { lintFilesInWorkers } from "../lint/parallel.ts";
 import { defaultConfig, loadConfig, type LintConfig } from "../lint/config.ts";
 import { ruleIds } from "../lint/rules/index.ts";
-import type { FileFacts } from "../lint/facts.ts";
+import type { CallSiteFact, FileFacts } from "../lint/facts.ts";
 import type { FileNotice, Finding } from "../lint/finding.ts";
 import type { LintRule } from "../lint/rule.ts";
 import { LineIndex } from "./line-index.ts";
@@ -49,6 +49,15 @@ interface FileEntry {
   /** Line starts of the analysed text; for disk files loaded when first needed. */
   lines?: LineIndex;
   finalized?: Finding[];
+  /** The last crate pass over this file's call sites, reused while nothing it depends on changed. */
+  ownCallSites?: OwnCallSitesResult;
+}
+
+interface OwnCallSitesResult {
+  /** Digest of what the result depends on: this file's facts (positions aside) and the crate's generation. */
+  key: string;
+  sites: CallSiteFact[];
+  findings: Finding[];
 }
 
 interface CrateState {
@@ -57,6 +66,8 @@ interface CrateState {
   /** Crate-pass findings by absolute file (Cargo.toml included). */
   findings: Map<string, Finding[]>;
   dirty: boolean;
+  /** Bumped whenever a file of the crate changes what it offers the others (or comes or goes). */
+  generation: number;
 }
 
 export interface BufferSource {
@@ -257,6 +268,7 @@ export class WorkspaceIndex {
       crate.files.delete(file);
       crate.findings.delete(file);
       crate.dirty = true;
+      crate.generation++;
       if (crate.files.size === 0) this.crates.delete(entry.crateKey);
     }
     return [file];
@@ -277,11 +289,15 @@ export class WorkspaceIndex {
     if (previous && previous.crateKey !== crateKey) this.removeFromCrate(previous);
     let crate = this.crates.get(crateKey);
     if (!crate) {
-      crate = { key: crateKey, files: new Set(), findings: new Map(), dirty: true };
+      crate = { key: crateKey, files: new Set(), findings: new Map(), dirty: true, generation: 0 };
       this.crates.set(crateKey, crate);
     }
     crate.files.add(file);
-    if (!previous || previous.digest !== entry.digest) crate.dirty = true;
+    if (!previous || previous.digest !== entry.digest) {
+      crate.dirty = true;
+      crate.generation++;
+    }
+    if (previous?.ownCallSites) entry.ownCallSites = previous.ownCallSites;
     return entry;
   }
 
@@ -291,6 +307,7 @@ export class WorkspaceIndex {
     crate.files.delete(entry.path);
     crate.findings.delete(entry.path);
     crate.dirty = true;
+    crate.generation++;
   }
 
   private crateFacts(crate: CrateState): FileFacts[] {
@@ -302,15 +319,26 @@ export class WorkspaceIndex {
     return facts;
   }
 
-  /** The crate pass for one file's call sites only: exact for every crate finding inside that file. */
+  /**
+   * The crate pass for one file's call sites only: exact for every crate finding inside that file.
+   * Typing mostly leaves a file's calls as they were (only their positions move): then the last
+   * result is reused, moved to the new positions, instead of running the crate rules again.
+   */
   private async checkOwnCallSites(entry: FileEntry): Promise<void> {
     const crate = this.crates.get(entry.crateKey)!;
-    const facts = this.crateFacts(crate).map((facts) => (facts === entry.result.facts ? facts : { ...facts, callSites: [] }));
-    const findings = await checkCrates(facts, entry.scope.config, entry.scope.rules);
-    crate.findings.set(entry.path, findings.filter((finding) => path.resolve(finding.file) === entry.path));
-    const finalized = finalizeFindings([...entry.result.findings, ...crate.findings.get(entry.path)!], this.crateFacts(crate), entry.scope.config);
+    const facts = entry.result.facts;
+    const key = createHash("sha1").update(`${crate.generation}\0${entry.digest}\0${withoutPositions(facts.callSites)}`).digest("hex");
+    let own = entry.ownCallSites?.key === key ? moveToSites(entry.ownCallSites, facts.callSites) : undefined;
+    if (!own) {
+      const restricted = this.crateFacts(crate).map((other) => (other === facts ? other : { ...other, callSites: [] }));
+      const findings = await checkCrates(restricted, entry.scope.config, entry.scope.rules);
+      own = findings.filter((finding) => path.resolve(finding.file) === entry.path);
+    }
     // The entry may have been replaced by a newer analysis while the crate pass awaited.
-    if (this.files.get(entry.path) === entry) entry.finalized = finalized;
+    if (this.files.get(entry.path) !== entry) return;
+    entry.ownCallSites = { key, sites: facts.callSites, findings: own };
+    crate.findings.set(entry.path, own);
+    entry.finalized = finalizeFindings([...entry.result.findings, ...own], this.crateFacts(crate), entry.scope.config);
   }
 
   /** Something outside the .rs files changed (Cargo.toml, .cargo/config.toml): every crate pass runs again. */
@@ -422,6 +450,28 @@ function groupByFile(findings: Finding[]): Map<string, Finding[]> {
 function isInside(file: string, root: string): boolean {
   const relative = path.relative(root, file);
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/** The call sites as data without their positions (what the crate rules read of them). */
+function withoutPositions(sites: CallSiteFact[]): string {
+  return JSON.stringify(sites, (key, value: unknown) => (spanKeys.has(key) ? undefined : value));
+}
+
+const spanKeys = new Set(["file", "line", "column", "endLine", "endColumn", "startOffset", "endOffset"]);
+
+/**
+ * The previous crate findings of a file moved to its call sites' new positions (the sites are the
+ * same, in the same order); undefined when a finding is not at one of the old sites.
+ */
+function moveToSites(previous: OwnCallSitesResult, sites: CallSiteFact[]): Finding[] | undefined {
+  const moved: Finding[] = [];
+  for (const finding of previous.findings) {
+    const index = previous.sites.findIndex((site) => site.startOffset === finding.startOffset && site.endOffset === finding.endOffset);
+    const site = sites[index];
+    if (index === -1 || !site) return undefined;
+    moved.push({ ...finding, file: site.file, line: site.line, column: site.column, endLine: site.endLine, endColumn: site.endColumn, startOffset: site.startOffset, endOffset: site.endOffset });
+  }
+  return moved;
 }
 
 /** Span keys that move with every keystroke earlier in the file; crate messages only name lines. */
