@@ -3,7 +3,8 @@ import { availableParallelism } from "node:os";
 import { displayPathOf, readSource } from "../rust/read-source.ts";
 import { SourceFile } from "../rust/source-file.ts";
 import type { Finding, FileNotice } from "./finding.ts";
-import { activeRules, checkCrates, finalizeFindings, lintSourceFile, type FileResult } from "./engine.ts";
+import { activeRules, checkCrates, finalizeFindings, type FileResult } from "./engine.ts";
+import { lintFileIsolated } from "./isolated-file.ts";
 import { lintFilesInWorkers } from "./parallel.ts";
 
 /** Below this many files, starting workers costs more than it saves. */
@@ -39,12 +40,12 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   for (const id of options.rules ?? []) {
     if (!ruleIds.has(id)) throw new UsageError(`unknown rule '${id}' (see \`async-doctor lint --list-rules\`)`);
   }
-  const files = await findRustFiles(paths);
+  const notices: FileNotice[] = [];
+  const files = await findRustFiles(paths, (file, reason) => notices.push({ file: displayPathOf(file), kind: "skipped", message: reason }));
   const firstPath = paths.find((p) => p !== "-") ?? ".";
   const config = options.config ?? (await loadConfig(options.configPath, firstPath, ruleIds));
   const rules = activeRules(config, options.rules);
   const findings: Finding[] = [];
-  const notices: FileNotice[] = [];
   const facts: FileFacts[] = [];
   const crateRoots = new Map<string, string | undefined>();
   const inMemorySources = new Map<string, string>();
@@ -74,7 +75,9 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
       continue;
     }
     if (file === "-") inMemorySources.set(read.file.displayPath, read.file.text);
-    take(await lintSourceFile(read.file, config, rules, crateRoots));
+    const linted = await lintFileIsolated(read.file, config, rules, crateRoots);
+    if (linted.ok) take(linted.result);
+    else notices.push({ file: read.file.displayPath, kind: "skipped", message: linted.reason });
     options.onProgress?.(done, files.length);
     // Let the event loop breathe between files so progress output and signals are handled.
     if (done % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -88,7 +91,9 @@ export async function lintText(text: string, fileName = "<snippet>.rs", options:
   const config = options.config ?? defaultConfig;
   const rules = activeRules(config, options.rules);
   const source = new SourceFile(fileName.startsWith("<") ? fileName : `<${fileName}>`, fileName, text);
-  const result = await lintSourceFile(source, config, rules);
+  const linted = await lintFileIsolated(source, config, rules);
+  if (!linted.ok) throw new UsageError(`${fileName}: ${linted.reason}`);
+  const result = linted.result;
   const crateFindings = await checkCrates([result.facts], config, rules);
   return {
     findings: finalizeFindings([...result.findings, ...crateFindings], [result.facts], config),

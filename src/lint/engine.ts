@@ -10,6 +10,7 @@ import { FactsCollector } from "./facts-collector.ts";
 import { collectAllows, isAllowed } from "./suppressions.ts";
 import type { LintConfig } from "./config.ts";
 import { allRules } from "./rules/index.ts";
+import { fileDeadline } from "../util/input-limits.ts";
 
 export interface FileResult {
   findings: Finding[];
@@ -31,7 +32,7 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
   const facts = emptyFacts(source.displayPath, crateRoot);
   const notices: FileNotice[] = [];
   const findings: Finding[] = [];
-  const model = await FileModel.parse(source, { safeWrappers: config.safeWrappers });
+  const model = await FileModel.parse(source, { safeWrappers: config.safeWrappers, deadline: fileDeadline() });
   try {
     facts.lines = source.lineCount;
     if (model.hasSyntaxErrors) {
@@ -44,6 +45,7 @@ export async function lintSourceFile(source: SourceFile, config: LintConfig, rul
         column: at?.column,
       });
     }
+    if (model.macroNotice) notices.push({ file: source.displayPath, kind: "limit", message: model.macroNotice });
     facts.allows = collectAllows(model);
     const bindings = new BindingIndex(model);
     let currentRule: LintRule | undefined;

@@ -41,7 +41,7 @@ export interface Finding {
 
 export interface FileNotice {
   file: string;
-  kind: "skipped" | "syntax-error";
+  kind: "skipped" | "syntax-error" | "limit";
   message: string;
   line?: number;
   column?: number;

@@ -28,6 +28,13 @@ export async function resolveConsoleTarget(given: string, guard: PathGuard, allo
     if (target.kind === "tcp" && !allowRemote && !isLoopbackHost(target.host)) {
       throw new ToolInputError(`${given}: only loopback (127.0.0.1, ::1, localhost) and unix: targets are allowed; the server owner can pass --allow-remote`);
     }
+    if (target.kind === "unix") {
+      // A Unix socket is a path like any other: it must be inside the roots (any socket on the machine,
+      // and whether a path exists, are not the client's business).
+      const socket = await guard.check(target.path, "socket");
+      if (socket.kind !== "socket") throw new ToolInputError(`${given}: not a Unix socket`);
+      return { kind: "live", target: `unix:${socket.real}` };
+    }
     return { kind: "live", target: given };
   }
   const file = await guard.check(given, "file");

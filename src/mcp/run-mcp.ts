@@ -1,8 +1,10 @@
 /** `async-doctor mcp`: serves the MCP server over stdio (default) or Streamable HTTP (`--http`). */
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { UsageError } from "../cli/errors.ts";
 import { PathGuard } from "./roots/path-guard.ts";
 import { createMcpServer } from "./server.ts";
+import { serverLimits } from "./limits.ts";
+import { BoundedStdioTransport } from "./stdio-transport.ts";
+import { closeLintPool } from "./lint-service.ts";
 
 export interface McpCommandOptions {
   http?: boolean;
@@ -23,7 +25,7 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<number>
   if (!options.http) {
     if (options.listen) throw new UsageError("--listen needs --http");
     const server = createMcpServer({ roots: options.root, useClientRoots: true, allowRemote });
-    const transport = new StdioServerTransport();
+    const transport = new BoundedStdioTransport(serverLimits().maxMessageBytes);
     const closed = new Promise<void>((resolve) => {
       transport.onclose = () => resolve();
       // The client closed our stdin: let replies to requests that were already read go out first.
@@ -33,6 +35,7 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<number>
     log(`async-doctor mcp: serving on stdio (roots: client's roots, else ${options.root.length > 0 ? options.root.join(", ") : "the current directory"})`);
     await closed;
     await server.close().catch(() => {});
+    await closeLintPool();
     return 0;
   }
   const { startHttpServer } = await import("./http-transport.ts");
@@ -50,5 +53,6 @@ export async function runMcpCommand(options: McpCommandOptions): Promise<number>
     process.once("SIGTERM", resolve);
   });
   await running.close();
+  await closeLintPool();
   return 0;
 }

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { UsageError } from "../cli/errors.ts";
+import { kindOf } from "../util/bounded-read.ts";
 
 /** Folders that never hold sources worth linting, whatever .gitignore says. */
 const alwaysSkipped = new Set(["target", ".git", "node_modules", ".hg", ".svn"]);
@@ -20,9 +21,11 @@ interface IgnoreScope {
 /**
  * Expands the user's paths into .rs files: files are taken as given, folders are walked honouring
  * every .gitignore on the way down (and the ones above, up to the repository root), skipping
- * target/ and VCS folders. Missing paths are usage errors.
+ * target/ and VCS folders. Missing paths, and named paths that are neither a file nor a folder (a FIFO,
+ * a device, a socket: reading them could hang or never end), are usage errors; such `.rs` entries found
+ * while walking are skipped and passed to `onSkipped`.
  */
-export async function findRustFiles(paths: string[]): Promise<string[]> {
+export async function findRustFiles(paths: string[], onSkipped?: (file: string, reason: string) => void): Promise<string[]> {
   const files: string[] = [];
   for (const given of paths) {
     if (given === "-") {
@@ -37,7 +40,9 @@ export async function findRustFiles(paths: string[]): Promise<string[]> {
     }
     if (info.isDirectory()) {
       const scopes = await ancestorIgnoreScopes(path.resolve(given));
-      await walk(path.resolve(given), given, scopes, files);
+      await walk(path.resolve(given), given, scopes, files, onSkipped);
+    } else if (!info.isFile()) {
+      throw new UsageError(`${given}: ${kindOf(info)}, not a regular file`);
     } else {
       files.push(given);
     }
@@ -45,7 +50,7 @@ export async function findRustFiles(paths: string[]): Promise<string[]> {
   return [...new Set(files)];
 }
 
-async function walk(absolute: string, shown: string, scopes: IgnoreScope[], out: string[]): Promise<void> {
+async function walk(absolute: string, shown: string, scopes: IgnoreScope[], out: string[], onSkipped?: (file: string, reason: string) => void): Promise<void> {
   const here = await loadIgnore(absolute);
   const active = here ? [...scopes, here] : scopes;
   let entries;
@@ -61,8 +66,11 @@ async function walk(absolute: string, shown: string, scopes: IgnoreScope[], out:
     const isDir = entry.isDirectory();
     if (isDir && alwaysSkipped.has(entry.name)) continue;
     if (isIgnored(active, childAbsolute, isDir)) continue;
-    if (isDir) await walk(childAbsolute, childShown, active, out);
-    else if (entry.isFile() && entry.name.endsWith(".rs")) out.push(childShown);
+    if (isDir) await walk(childAbsolute, childShown, active, out, onSkipped);
+    else if (entry.name.endsWith(".rs")) {
+      if (entry.isFile()) out.push(childShown);
+      else if (!entry.isSymbolicLink()) onSkipped?.(childShown, `${entry.isFIFO() ? "a FIFO (named pipe)" : entry.isSocket() ? "a socket" : "a device"}, not a regular file`);
+    }
   }
 }
 

@@ -1,5 +1,6 @@
-import type { SyntaxNode, SyntaxTree } from "./parser.ts";
-import { rustParser } from "./parser.ts";
+import type { RustParser, SyntaxNode, SyntaxTree } from "./parser.ts";
+import { discardParserAfter, isParserCrash, parseRust, ParserFailure, timeBudgetMessage } from "./parser.ts";
+import { inputLimits } from "../util/input-limits.ts";
 import type { SourceFile, Position } from "./source-file.ts";
 import { UseMap } from "./use-map.ts";
 import { describeFunction, type FunctionInfo } from "./functions.ts";
@@ -49,6 +50,8 @@ const rayonChainMethods = /^(par_iter|par_iter_mut|into_par_iter|par_chunks|par_
 export interface LintableFileOptions {
   /** Extra functions (last path segment or full path) whose closure arguments run off the executor. */
   safeWrappers?: string[];
+  /** `performance.now()` past which parsing and walks stop with a ParserFailure (the per-file budget). */
+  deadline?: number;
 }
 
 /**
@@ -70,6 +73,15 @@ export class FileModel {
   private readonly boundaryIndexes = new Map<SyntaxTree, BoundaryIndex>();
   /** Per tree: every node of the types the model and rules ask for, collected in one pass. */
   private readonly nodeIndexes = new Map<SyntaxTree, NodeIndex>();
+  /** Per deeply nested tree: every node's parent (null: the tree is shallow, `node.parent` is cheap). */
+  private readonly parentTables = new Map<SyntaxTree, Map<number, SyntaxNode> | null>();
+  /** Context inside each boundary node (fn, closure, async block), so nesting is climbed once. */
+  private readonly contextInside = new Map<number, ExecContext>();
+  private readonly fnOfBoundary = new Map<number, FunctionInfo | null>();
+  /** Macro text still allowed to be re-parsed (bounds nested-macro blow-up), and what was left out. */
+  private macroBytesLeft: number;
+  private macroSkips = { depth: 0, bytes: 0 };
+  private readonly deadline: number | undefined;
 
   private constructor(
     readonly source: SourceFile,
@@ -78,20 +90,51 @@ export class FileModel {
   ) {
     this.uses = UseMap.fromNodes(this.indexOf(tree).ofType("use_declaration"));
     this.safeWrappers = new Set(options.safeWrappers ?? []);
+    this.deadline = options.deadline;
+    this.macroBytesLeft = inputLimits().macroBytesFactor * source.text.length + 64 * 1024;
   }
 
+  /**
+   * Parses the file and its macro bodies. A crash of the WASM parser or a parse past the deadline is a
+   * ParserFailure for this file only (the parser is recreated for the next one).
+   */
   static async parse(source: SourceFile, options: LintableFileOptions = {}): Promise<FileModel> {
-    const parser = await rustParser();
-    const tree = parser.parse(source.text);
-    if (!tree) throw new Error(`could not parse ${source.displayPath}`);
+    const { parser, tree } = await parseRust(source.text, { deadline: options.deadline });
     const model = new FileModel(source, tree, options);
-    model.expandMacros(tree.rootNode, 0, parser);
+    try {
+      model.expandMacros(tree.rootNode, 0, parser, 1);
+    } catch (error) {
+      model.dispose();
+      if (isParserCrash(error)) throw new ParserFailure(discardParserAfter(error));
+      throw error;
+    }
     return model;
   }
 
   dispose(): void {
-    for (const fragment of this.fragments) fragment.tree.delete();
-    this.tree.delete();
+    // After a crash of the WASM instance its trees cannot be freed (nor need to be: it is dropped whole).
+    try {
+      for (const fragment of this.fragments) fragment.tree.delete();
+      this.tree.delete();
+    } catch (error) {
+      if (!isParserCrash(error)) throw error;
+    }
+  }
+
+  /** Why some macro bodies were not analysed (nesting or size bounds), for a notice; undefined when all were. */
+  get macroNotice(): string | undefined {
+    const { depth, bytes } = this.macroSkips;
+    if (depth === 0 && bytes === 0) return undefined;
+    const parts = [
+      ...(depth > 0 ? [`${depth} nested deeper than ${inputLimits().maxMacroDepth} levels (ASYNC_DOCTOR_MAX_MACRO_DEPTH)`] : []),
+      ...(bytes > 0 ? [`${bytes} beyond ${inputLimits().macroBytesFactor}× the file's size of re-parsed text (ASYNC_DOCTOR_MACRO_BYTES_FACTOR)`] : []),
+    ];
+    return `macro bodies not analysed: ${parts.join("; ")}`;
+  }
+
+  /** Throws a ParserFailure once the per-file time budget is spent (checked between units of work). */
+  checkDeadline(): void {
+    if (this.deadline !== undefined && performance.now() > this.deadline) throw new ParserFailure(timeBudgetMessage());
   }
 
   get hasSyntaxErrors(): boolean {
@@ -138,12 +181,17 @@ export class FileModel {
 
   // --- macro bodies --------------------------------------------------------------------------
 
-  private expandMacros(root: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
+  private expandMacros(root: SyntaxNode, delta: number, parser: RustParser, depth: number): void {
     const sites = this.indexOf(root.tree).ofType("macro_invocation");
-    for (const site of sites) this.expandMacro(site, delta, parser);
+    for (const site of sites) this.expandMacro(site, delta, parser, depth);
   }
 
-  private expandMacro(site: SyntaxNode, delta: number, parser: Awaited<ReturnType<typeof rustParser>>): void {
+  /**
+   * Re-parses a macro's body (`depth` levels of macro bodies deep). Nested macros re-parse nested text
+   * again, so the total is bounded: at most `maxMacroDepth` levels and `macroBytesFactor` × the file's
+   * size of re-parsed text; what lies beyond stays a token tree and is counted for a notice.
+   */
+  private expandMacro(site: SyntaxNode, delta: number, parser: RustParser, depth: number): void {
     const macroPath = site.childForFieldName("macro");
     const segments = macroPath ? pathSegments(macroPath) : undefined;
     const name = segments?.[segments.length - 1];
@@ -154,6 +202,16 @@ export class FileModel {
     const contentStart = body.startIndex + 1;
     const contentEnd = body.endIndex - 1;
     const add = (rangeStart: number, rangeEnd: number, role: FragmentRole, asArguments: boolean): SyntaxNode[] => {
+      if (depth > inputLimits().maxMacroDepth) {
+        this.macroSkips.depth++;
+        return [];
+      }
+      if (rangeEnd - rangeStart > this.macroBytesLeft) {
+        this.macroSkips.bytes++;
+        return [];
+      }
+      this.macroBytesLeft -= rangeEnd - rangeStart;
+      this.checkDeadline();
       const text = fragmentSource(treeText, { start: rangeStart, end: rangeEnd }, asArguments);
       const tree = parser.parse(text);
       if (!tree) return [];
@@ -170,7 +228,7 @@ export class FileModel {
       const list = this.fragmentsBySite.get(site.id) ?? [];
       list.push(fragment);
       this.fragmentsBySite.set(site.id, list);
-      this.expandMacros(tree.rootNode, fragment.delta, parser);
+      this.expandMacros(tree.rootNode, fragment.delta, parser, depth + 1);
       return fragment.roots;
     };
 
@@ -210,7 +268,7 @@ export class FileModel {
 
   /** Parent that crosses from a fragment's expression to its macro site. */
   parentOf(node: SyntaxNode): SyntaxNode | undefined {
-    const parent = node.parent;
+    const parent = this.treeParent(node);
     if (parent && !(parent.type === "function_item" && parent.childForFieldName("name")?.text === "__async_doctor_fragment")) {
       return parent;
     }
@@ -247,7 +305,12 @@ export class FileModel {
     const index = this.indexOf(from.tree);
     const indexed = [...types].every((type) => indexedTypes.has(type));
     const nodes = indexed ? index.within(from) : from.descendantsOfType([...types, "macro_invocation"]).filter((n): n is SyntaxNode => n !== null && n.id !== from.id);
+    let sinceCheck = 0;
     for (const node of nodes) {
+      if (++sinceCheck === 2048) {
+        sinceCheck = 0;
+        this.checkDeadline();
+      }
       if (types.has(node.type)) visit(node);
       if (node.type === "macro_invocation") {
         for (const expression of this.macroExpressions(node)) {
@@ -279,6 +342,26 @@ export class FileModel {
     return found;
   }
 
+  /**
+   * tree-sitter finds a node's parent by descending from the root, so `node.parent` costs the node's
+   * depth. In deeply nested trees (thousands of nested closures or fns) that makes every upward climb
+   * quadratic; there one cursor walk records every node's parent first.
+   */
+  private treeParent(node: SyntaxNode): SyntaxNode | null {
+    const tree = node.tree;
+    let parents = this.parentTables.get(tree);
+    if (parents === undefined) {
+      parents = this.isDeep(tree) ? parentTable(tree) : null;
+      this.parentTables.set(tree, parents);
+    }
+    if (parents === null) return node.parent;
+    return parents.get(node.id) ?? null;
+  }
+
+  private isDeep(tree: SyntaxTree): boolean {
+    return this.boundaryIndex(tree).maxDepth > deepNesting;
+  }
+
   private boundaryIndex(tree: SyntaxTree): BoundaryIndex {
     let index = this.boundaryIndexes.get(tree);
     if (!index) {
@@ -305,30 +388,67 @@ export class FileModel {
   functionInfo(fn: SyntaxNode): FunctionInfo {
     let info = this.functionCache.get(fn.id);
     if (!info) {
-      info = describeFunction(fn);
+      info = describeFunction(fn, this.isDeep(fn.tree) ? (node) => this.treeParent(node) : undefined);
       this.functionCache.set(fn.id, info);
     }
     return info;
   }
 
   enclosingFunction(node: SyntaxNode): FunctionInfo | undefined {
-    for (let boundary = this.ownerBoundary(node); boundary; boundary = this.ownerBoundary(boundary)) {
-      if (boundary.type === "function_item") return this.functionInfo(boundary);
+    const boundary = this.ownerBoundary(node);
+    return boundary ? this.functionAround(boundary) : undefined;
+  }
+
+  /**
+   * The fn item that is `boundary` or encloses it. Answers are kept per boundary and filled for the
+   * whole climb at once, so deep nesting (thousands of closures) costs one climb, not one per node.
+   */
+  private functionAround(boundary: SyntaxNode): FunctionInfo | undefined {
+    const climbed: SyntaxNode[] = [];
+    let found: FunctionInfo | null | undefined;
+    for (let b: SyntaxNode | undefined = boundary; ; b = this.ownerBoundary(b)) {
+      if (!b) {
+        found = null;
+        break;
+      }
+      const known = this.fnOfBoundary.get(b.id);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      climbed.push(b);
+      if (b.type === "function_item") {
+        found = this.functionInfo(b);
+        break;
+      }
     }
-    return undefined;
+    for (const b of climbed) this.fnOfBoundary.set(b.id, found);
+    return found ?? undefined;
   }
 
   /** The context a node runs in, decided by its nearest context-opening ancestor. */
   contextOf(node: SyntaxNode): ExecContext {
     const found = this.contextCache.get(node.id);
     if (found) return found;
+    const boundary = this.ownerBoundary(node);
+    const context = boundary ? this.contextWithin(boundary) : sync;
+    this.contextCache.set(node.id, context);
+    return context;
+  }
+
+  /** The context of code directly inside `boundary`; memoised per boundary over the whole climb. */
+  private contextWithin(boundary: SyntaxNode): ExecContext {
+    const climbed: SyntaxNode[] = [];
     let context: ExecContext | undefined;
-    for (let boundary = this.ownerBoundary(node); boundary && !context; boundary = this.ownerBoundary(boundary)) {
-      const opener = boundary;
+    for (let b: SyntaxNode | undefined = boundary; b && !context; b = this.ownerBoundary(b)) {
+      context = this.contextInside.get(b.id);
+      if (context) break;
+      climbed.push(b);
+      const opener = b;
       context = this.memo("contextOpenedBy", opener, () => this.contextOpenedBy(opener));
     }
-    context ??= { kind: "sync" };
-    this.contextCache.set(node.id, context);
+    context ??= sync;
+    for (const b of climbed) this.contextInside.set(b.id, context);
     return context;
   }
 
@@ -415,6 +535,33 @@ export class FileModel {
   }
 }
 
+const sync: ExecContext = { kind: "sync" };
+
+/** Boundary nesting past which a tree gets a parent table (real code nests a few levels). */
+const deepNesting = 32;
+
+function parentTable(tree: SyntaxTree): Map<number, SyntaxNode> {
+  const parents = new Map<number, SyntaxNode>();
+  const stack: SyntaxNode[] = [];
+  const cursor = tree.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (stack.length > 0) parents.set(node.id, stack[stack.length - 1]!);
+      if (cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return parents;
+        stack.pop();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 function isBoundaryType(type: string): boolean {
   return type === "function_item" || type === "closure_expression" || type === "async_block";
 }
@@ -427,6 +574,8 @@ class BoundaryIndex {
   private readonly starts: number[];
   private readonly ends: number[];
   private readonly parents: number[];
+  /** Deepest nesting of boundaries in the tree. */
+  readonly maxDepth: number = 0;
 
   constructor(private readonly nodes: SyntaxNode[]) {
     this.starts = nodes.map((n) => n.startIndex);
@@ -437,6 +586,7 @@ class BoundaryIndex {
       while (stack.length > 0 && this.ends[stack[stack.length - 1]!]! < this.ends[i]!) stack.pop();
       this.parents.push(stack.length > 0 ? stack[stack.length - 1]! : -1);
       stack.push(i);
+      if (stack.length > this.maxDepth) this.maxDepth = stack.length;
     }
   }
 

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "./parser.ts";
-import { attributesOf, enclosingImpl, implTraitName, implTypeName, isAsyncFunction } from "./syntax.ts";
+import { attributesOf, enclosingImpl, implTraitName, implTypeName, isAsyncFunction, type ParentLookup } from "./syntax.ts";
 
 export interface FunctionInfo {
   node: SyntaxNode;
@@ -21,12 +21,12 @@ export interface FunctionInfo {
 /** Attributes that turn a fn into an async entry point run by a runtime. */
 const asyncEntryAttribute = /^(tokio|actix_web|actix_rt|async_std|ntex|rocket)::(main|test)\b/;
 
-export function describeFunction(fn: SyntaxNode): FunctionInfo {
+export function describeFunction(fn: SyntaxNode, parentOf?: ParentLookup): FunctionInfo {
   const name = fn.childForFieldName("name")?.text ?? "<fn>";
-  const impl = enclosingImpl(fn);
+  const impl = enclosingImpl(fn, parentOf);
   const implType = impl ? implTypeName(impl) : undefined;
   const traitName = impl ? implTraitName(impl) : undefined;
-  const attributes = attributesOf(fn);
+  const attributes = attributesOf(fn, parentOf);
   const entry = attributes.find((a) => asyncEntryAttribute.test(a));
   const isAsync = isAsyncFunction(fn) || entry !== undefined;
   let runtimeFlavor: FunctionInfo["runtimeFlavor"];

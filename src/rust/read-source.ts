@@ -1,9 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { InputRefused, readFileBounded, readStreamBounded } from "../util/bounded-read.ts";
+import { formatBytes, inputLimits } from "../util/input-limits.ts";
 import { SourceFile } from "./source-file.ts";
-
-/** Files above this size are skipped: generated code of this size is not hand-written async logic. */
-export const maxSourceBytes = 8 * 1024 * 1024;
 
 export type ReadResult = { ok: true; file: SourceFile } | { ok: false; path: string; reason: string };
 
@@ -16,21 +14,30 @@ export function displayPathOf(file: string, cwd = process.cwd()): string {
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : absolute;
 }
 
-/** Reads one source; unreadable, huge, binary and non-UTF-8 files come back as a reason, never a throw. */
+/**
+ * Reads one source within the input policy (src/util/input-limits.ts): unreadable, too large,
+ * non-regular (FIFO, device, socket), binary and non-UTF-8 inputs come back as a reason, never a throw
+ * and never a hang.
+ */
 export async function readSource(file: string, stdinName = "<stdin>"): Promise<ReadResult> {
+  const limits = inputLimits();
   let bytes: Buffer;
   try {
-    bytes = file === "-" ? await readStdin() : await readFile(file);
+    bytes =
+      file === "-"
+        ? await readStreamBounded(process.stdin, limits.maxStdinBytes, "ASYNC_DOCTOR_MAX_STDIN_BYTES")
+        : await readFileBounded(file, limits.maxFileBytes, "ASYNC_DOCTOR_MAX_FILE_BYTES");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, path: file, reason: code === "EACCES" ? "permission denied" : `cannot read (${code ?? "error"})` };
+    if (!(error instanceof InputRefused)) throw error;
+    return { ok: false, path: file === "-" ? stdinName : displayPathOf(file), reason: error.message };
   }
   return decodeSource(file === "-" ? stdinName : file, bytes, file === "-" ? stdinName : displayPathOf(file));
 }
 
 export function decodeSource(file: string, bytes: Uint8Array, displayPath = displayPathOf(file)): ReadResult {
-  if (bytes.length > maxSourceBytes) {
-    return { ok: false, path: displayPath, reason: `file too large (${bytes.length} bytes; limit ${maxSourceBytes})` };
+  const maxBytes = inputLimits().maxFileBytes;
+  if (bytes.length > maxBytes) {
+    return { ok: false, path: displayPath, reason: `file too large (${bytes.length} bytes; the limit is ${formatBytes(maxBytes)}, ASYNC_DOCTOR_MAX_FILE_BYTES)` };
   }
   if (bytes.includes(0)) return { ok: false, path: displayPath, reason: "binary file (contains NUL bytes)" };
   let text: string;
@@ -41,10 +48,4 @@ export function decodeSource(file: string, bytes: Uint8Array, displayPath = disp
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, file: new SourceFile(file, displayPath, text) };
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

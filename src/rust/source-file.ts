@@ -37,7 +37,26 @@ export class SourceFile {
       else high = mid - 1;
     }
     const lineStart = starts[low]!;
-    return { line: low + 1, column: codePointLength(this.text, lineStart, offset) + 1 };
+    return { line: low + 1, column: this.columnsBefore(low, lineStart, offset) + 1 };
+  }
+
+  /** Per long line: code points before every 4096th UTF-16 unit, so a column costs O(4096), not O(line). */
+  private checkpoints: Map<number, number[]> | undefined;
+
+  private columnsBefore(line: number, lineStart: number, offset: number): number {
+    const step = 4096;
+    if (offset - lineStart <= step) return codePointLength(this.text, lineStart, offset);
+    this.checkpoints ??= new Map();
+    let marks = this.checkpoints.get(line);
+    if (!marks) this.checkpoints.set(line, (marks = [0]));
+    const index = Math.floor((offset - lineStart) / step);
+    while (marks.length <= index) {
+      const from = lineStart + (marks.length - 1) * step;
+      // A surrogate pair split by a checkpoint counts once, on the side of its high half.
+      const to = this.text.charCodeAt(from + step - 1) >= 0xd800 && this.text.charCodeAt(from + step - 1) <= 0xdbff ? from + step + 1 : from + step;
+      marks.push(marks[marks.length - 1]! + codePointLength(this.text, from, to) - (to - (from + step)));
+    }
+    return marks[index]! + codePointLength(this.text, lineStart + index * step, offset);
   }
 
   /** The text of a 1-based line without its line break. */

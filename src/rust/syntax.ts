@@ -126,25 +126,34 @@ export function isAsyncClosure(closure: SyntaxNode): boolean {
   return closure.type === "closure_expression" && children(closure).some((c) => c.type === "async");
 }
 
+/**
+ * How to find a node's parent: tree-sitter's `node.parent` (and sibling lookups, which go through it)
+ * costs the node's depth, so the file model passes its parent table for deeply nested trees.
+ */
+export type ParentLookup = (node: SyntaxNode) => SyntaxNode | null;
+
 /** Attributes written directly above an item (`#[tokio::main]`), as their inner text. */
-export function attributesOf(item: SyntaxNode): string[] {
+export function attributesOf(item: SyntaxNode, parentOf?: ParentLookup): string[] {
   const attributes: string[] = [];
-  let sibling = item.previousNamedSibling;
+  const siblings = parentOf ? parentOf(item)?.namedChildren.filter((n): n is SyntaxNode => n !== null) : undefined;
+  let index = siblings ? siblings.findIndex((n) => n.id === item.id) : -1;
+  const previous = (node: SyntaxNode): SyntaxNode | null => (siblings ? (index > 0 ? siblings[--index]! : null) : node.previousNamedSibling);
+  let sibling = previous(item);
   while (sibling && (sibling.type === "attribute_item" || isComment(sibling))) {
     if (sibling.type === "attribute_item") {
       const attribute = sibling.namedChild(0);
       if (attribute) attributes.unshift(attribute.text);
     }
-    sibling = sibling.previousNamedSibling;
+    sibling = previous(sibling);
   }
   return attributes;
 }
 
 /** The impl block a function item belongs to, if any. */
-export function enclosingImpl(fn: SyntaxNode): SyntaxNode | undefined {
-  const list = fn.parent;
+export function enclosingImpl(fn: SyntaxNode, parentOf: ParentLookup = (node) => node.parent): SyntaxNode | undefined {
+  const list = parentOf(fn);
   if (list?.type !== "declaration_list") return undefined;
-  const owner = list.parent;
+  const owner = parentOf(list);
   return owner?.type === "impl_item" || owner?.type === "trait_item" ? owner : undefined;
 }
 

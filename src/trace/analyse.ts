@@ -3,13 +3,15 @@ import { analyseDump, type DumpAnalysis } from "./dump-analysis.ts";
 import { classifyFrames } from "./frame-classifier.ts";
 import { parseLog } from "./log-parser.ts";
 import { SourceFiles } from "./source-files.ts";
-import type { JoinErrorReport } from "./types.ts";
+import type { JoinErrorReport, ParsedLog, PanicReport } from "./types.ts";
 
 export interface TraceResult {
   panics: PanicAnalysis[];
   dumps: DumpAnalysis[];
   joinErrors: JoinErrorReport[];
   lines: number;
+  /** What the model's bounds left out (absent: nothing was counted). */
+  bounds?: ParsedLog["bounds"];
 }
 
 export interface AnalyseOptions {
@@ -28,7 +30,13 @@ export function analyseLog(text: string, options: AnalyseOptions = {}): TraceRes
     return analysePanic(report, sources);
   });
   const dumps = log.dumps.map(analyseDump);
-  return { panics, dumps, joinErrors: log.joinErrors, lines: log.lines };
+  return { panics, dumps, joinErrors: log.joinErrors, lines: log.lines, bounds: log.bounds };
+}
+
+/** One report's analysis (the streaming path analyses each report as the parser hands it over). */
+export function analyseReport(report: PanicReport, sources: SourceFiles): PanicAnalysis {
+  if (report.backtrace) classifyFrames(report.backtrace.frames);
+  return analysePanic(report, sources);
 }
 
 export function isEmpty(result: TraceResult): boolean {

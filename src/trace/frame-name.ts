@@ -7,20 +7,21 @@ import { tryDemangle } from "./demangle/index.ts";
  */
 const normalised = new Map<string, string>();
 
-export function normaliseFrameName(name: string): string {
+export function normaliseFrameName(name: string, maxOutput?: number, onComputed?: (chars: number) => void): string {
   // Logs repeat the same frames over and over: remember the answers (bounded).
   const hit = normalised.get(name);
   if (hit !== undefined) return hit;
-  const out = normaliseUncached(name);
+  const out = normaliseUncached(name, maxOutput);
+  onComputed?.(out.length);
   if (normalised.size > 50_000) normalised.clear();
   normalised.set(name, out);
   return out;
 }
 
-function normaliseUncached(name: string): string {
+function normaliseUncached(name: string, maxOutput?: number): string {
   let s = name.trim();
   if (/^_?_?(ZN|R[A-Z])/.test(s)) {
-    const d = tryDemangle(s);
+    const d = tryDemangle(s, maxOutput === undefined ? {} : { maxOutput });
     if (d) return d.text;
   }
   if (s.includes("::h")) s = s.replace(/::h[0-9a-f]{16}(?=$|\s|\.)/g, "");

@@ -16,14 +16,22 @@ export async function attachLintFindings(result: TraceResult, sources: SourceFil
     if (resolved) files.set(link.file, resolved);
   }
   if (files.size === 0) return;
-  const lintFiles = await loadLintApi();
-  if (!lintFiles) return;
-  let findings: Array<LintFinding & { file: string }>;
-  try {
-    findings = await lintFiles([...new Set(files.values())]);
-  } catch {
-    return;
+  // The streaming CLI calls this once per panic: files already linted for this source set are not again.
+  let cache = linted.get(sources);
+  if (!cache) linted.set(sources, (cache = new Map()));
+  const missing = [...new Set(files.values())].filter((f) => !cache.has(f));
+  if (missing.length > 0) {
+    const lintFiles = await loadLintApi();
+    if (!lintFiles) return;
+    let found: Array<LintFinding & { file: string }>;
+    try {
+      found = await lintFiles(missing);
+    } catch {
+      return;
+    }
+    for (const file of missing) cache.set(file, found.filter((f) => sameFile(f.file, file)));
   }
+  const findings = [...new Set(files.values())].flatMap((f) => cache.get(f) ?? []);
   for (const p of result.panics) {
     for (const link of p.chain) {
       if (!link.file || link.line === undefined) continue;
@@ -37,6 +45,8 @@ export async function attachLintFindings(result: TraceResult, sources: SourceFil
     }
   }
 }
+
+const linted = new WeakMap<SourceFiles, Map<string, Array<LintFinding & { file: string }>>>();
 
 type LintFiles = (paths: string[]) => Promise<Array<LintFinding & { file: string }>>;
 

@@ -11,6 +11,8 @@ import type {
   TaskDump,
 } from "./types.ts";
 import { buildDumpTrees } from "./task-dump.ts";
+import { traceLimits } from "./limits.ts";
+import { escapeControl } from "../util/escape-control.ts";
 
 /**
  * Reads a whole log (several panics, interleaved output, `cargo test` output, JoinErrors, printed
@@ -78,11 +80,11 @@ function location(file: string, line?: string, column?: string): SourceLocation 
   return loc;
 }
 
-function makeFrame(index: number, name: string, inputLine: number, address?: string, loc?: SourceLocation): Frame {
+function makeFrame(index: number, name: string, inputLine: number, address?: string, loc?: SourceLocation, demangled = normaliseFrameName(name)): Frame {
   const frame: Frame = {
     index,
     name,
-    demangled: normaliseFrameName(name),
+    demangled,
     inputLine,
     class: "unknown",
     folded: false,
@@ -92,8 +94,45 @@ function makeFrame(index: number, name: string, inputLine: number, address?: str
   return frame;
 }
 
-export function parseLog(text: string): ParsedLog {
-  const lines = text.split("\n");
+export interface LogParser {
+  /** One line of the log, without its newline. */
+  push(line: string): void;
+  /** The end of the log: what is still open is finished; in streaming mode `panics` is empty. */
+  end(): ParsedLog;
+}
+
+/**
+ * A line-by-line parser. With `onReport`, each panic/backtrace report is handed over as soon as it is
+ * final (when the next one starts, or at the end) and not kept: memory stays bounded by the largest
+ * report, whatever the log's size.
+ */
+export function createLogParser(onReport?: (report: PanicReport) => void): LogParser {
+  const limits = traceLimits();
+  const bounds: ParsedLog["bounds"] = { framesDropped: 0, undemangled: 0, linesCut: 0, dumpsDropped: 0 };
+  let demangledChars = 0;
+  let lineCount = 0;
+  /** A frame, demangled while the log's budget of newly demangled text lasts (then kept as printed). */
+  const frame = (index: number, name: string, lineNo: number, address?: string, loc?: SourceLocation): Frame => {
+    if (name.length > limits.maxSymbolOutput) {
+      name = `${name.slice(0, limits.maxSymbolOutput)}…`;
+      bounds.linesCut++;
+    }
+    if (demangledChars > limits.maxDemangledPerLog) {
+      bounds.undemangled++;
+      return makeFrame(index, name, lineNo, address, loc, name);
+    }
+    // Only text demangled anew counts: repeated frames come from the cache at no cost.
+    const demangled = normaliseFrameName(name, limits.maxSymbolOutput, (chars) => (demangledChars += chars));
+    return makeFrame(index, name, lineNo, address, loc, demangled);
+  };
+  /** Keeps a frame unless its backtrace already holds the most it may; the rest are counted. */
+  const keep = (backtrace: Backtrace, kept: Frame): void => {
+    if (backtrace.frames.length < limits.maxFramesPerBacktrace) backtrace.frames.push(kept);
+    else {
+      backtrace.dropped++;
+      bounds.framesDropped++;
+    }
+  };
   const panics: PanicReport[] = [];
   const joinErrors: JoinErrorReport[] = [];
   const dumps: TaskDump[] = [];
@@ -131,11 +170,12 @@ export function parseLog(text: string): ParsedLog {
   };
   const finishDump = () => {
     if (dumpLines.length === 0) return;
-    dumps.push(buildDumpTrees(dumpLines, dumpStart));
+    if (dumps.length < limits.maxDumps) dumps.push(buildDumpTrees(dumpLines, dumpStart));
+    else bounds.dumpsDropped++;
     dumpLines = [];
   };
   const startBacktrace = (style: BacktraceStyle, lineNo: number): Backtrace => {
-    const backtrace: Backtrace = { style, frames: [], omitted: 0, inputLine: lineNo };
+    const backtrace: Backtrace = { style, frames: [], omitted: 0, dropped: 0, inputLine: lineNo };
     if (awaiting && !awaiting.report.backtrace && lineNo <= awaiting.until) {
       awaiting.report.backtrace = backtrace;
     } else {
@@ -153,10 +193,12 @@ export function parseLog(text: string): ParsedLog {
     panics.push(report);
   };
 
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
+  const push = (raw: string): void => {
+    let line = raw.length > limits.maxLineChars ? raw.slice(0, limits.maxLineChars) : raw;
     if (line.endsWith("\r")) line = line.slice(0, -1);
-    const lineNo = i + 1;
+    // Control characters from the log never reach a terminal raw (text output) nor an agent (MCP).
+    line = escapeControl(line);
+    const lineNo = ++lineCount;
 
     // ---- task dumps (tree lines carry the ╼ glyph) ----
     if (line.includes("╼") || line.includes("└┈")) {
@@ -169,14 +211,14 @@ export function parseLog(text: string): ParsedLog {
           parsed.taskId = pendingTaskId;
           pendingTaskId = undefined;
         }
-        dumpLines.push(parsed);
-        continue;
+        if (dumpLines.length < limits.maxDumpLines) dumpLines.push(parsed);
+        return;
       }
     }
     const task = taskHeader.exec(line);
     if (task) {
       pendingTaskId = task[1];
-      continue;
+      return;
     }
     if (dumpLines.length > 0 && line.trim() !== "") finishDump();
 
@@ -189,11 +231,11 @@ export function parseLog(text: string): ParsedLog {
         legacyOpen.panic.location = location(close[2], close[3], close[4]);
         awaiting = { report: legacyOpen.panic, until: lineNo + 3 };
         legacyOpen = undefined;
-        continue;
+        return;
       }
       legacyOpen.parts.push(line);
       if (legacyOpen.parts.length > 200) legacyOpen = undefined;
-      continue;
+      return;
     }
 
     // ---- panic headers ----
@@ -209,13 +251,13 @@ export function parseLog(text: string): ParsedLog {
           inputLine: lineNo,
         });
         readingMessage = panics[panics.length - 1];
-        continue;
+        return;
       }
       m = header173.exec(line);
       if (m) {
         newPanic({ kind: "panic", headerStyle: "rustc-1.73", thread: m[1], location: location(m[2], m[3], m[4]), inputLine: lineNo });
         readingMessage = panics[panics.length - 1];
-        continue;
+        return;
       }
       m = headerLegacy.exec(line);
       if (m) {
@@ -228,26 +270,26 @@ export function parseLog(text: string): ParsedLog {
           inputLine: lineNo,
         });
         awaiting = { report: panics[panics.length - 1], until: lineNo + 3 };
-        continue;
+        return;
       }
       m = headerLegacyOpen.exec(line);
       if (m) {
         newPanic({ kind: "panic", headerStyle: "rustc-legacy", thread: m[1], inputLine: lineNo });
         legacyOpen = { panic: panics[panics.length - 1], parts: [m[2]] };
-        continue;
+        return;
       }
       m = headerHook.exec(line);
       if (m && !readingMessage) {
         newPanic({ kind: "panic", headerStyle: "hook", location: location(m[1], m[2], m[3]), inputLine: lineNo });
         readingMessage = panics[panics.length - 1];
-        continue;
+        return;
       }
     }
 
     if (readingMessage) {
       if (!isMessageEnd(line) && messageLines.length < 200) {
         messageLines.push(line);
-        continue;
+        return;
       }
       finishMessage();
     }
@@ -255,7 +297,7 @@ export function parseLog(text: string): ParsedLog {
     // ---- backtrace headers ----
     if (line === "stack backtrace:" || line === "async backtrace:") {
       startBacktrace(line === "stack backtrace:" ? "short" : "async-backtrace", lineNo);
-      continue;
+      return;
     }
     if (line === "Stack backtrace:") {
       // anyhow: `Error: …` / `Caused by:` … / `Stack backtrace:`
@@ -272,20 +314,20 @@ export function parseLog(text: string): ParsedLog {
         pendingError = undefined;
       }
       startBacktrace("short", lineNo);
-      continue;
+      return;
     }
 
     // ---- anyhow's `Caused by:` list (its numbered lines are not frames) ----
     if (pendingError && !bt) {
       if (line === "Caused by:") {
         pendingError.inCauses = true;
-        continue;
+        return;
       }
       if (pendingError.inCauses && /^\s+(\d+: )?\S/.test(line)) {
         pendingError.message.push(`caused by: ${line.trim().replace(/^\d+: /, "")}`);
-        continue;
+        return;
       }
-      if (line.trim() === "") continue;
+      if (line.trim() === "") return;
     }
 
     // ---- frames ----
@@ -300,9 +342,9 @@ export function parseLog(text: string): ParsedLog {
           if (bt && bt.frames.length === 0) bt.style = "full"; // right after `stack backtrace:`
           else startBacktrace("full", lineNo);
         }
-        lastFrame = makeFrame(index, full[3], lineNo, full[2]);
-        bt!.frames.push(lastFrame);
-        continue;
+        lastFrame = frame(index, full[3], lineNo, full[2]);
+        keep(bt!, lastFrame);
+        return;
       }
       const short = shortFrame.exec(line);
       if (short) {
@@ -312,12 +354,12 @@ export function parseLog(text: string): ParsedLog {
           if (!inBacktrace) startBacktrace("short", lineNo);
           const inline = inlineLocation.exec(short[2]);
           if (inline) {
-            lastFrame = makeFrame(index, inline[1], lineNo, undefined, location(inline[2], inline[3], inline[4]));
+            lastFrame = frame(index, inline[1], lineNo, undefined, location(inline[2], inline[3], inline[4]));
           } else {
-            lastFrame = makeFrame(index, short[2], lineNo);
+            lastFrame = frame(index, short[2], lineNo);
           }
-          bt!.frames.push(lastFrame);
-          continue;
+          keep(bt!, lastFrame);
+          return;
         }
       }
     }
@@ -325,19 +367,19 @@ export function parseLog(text: string): ParsedLog {
       const loc = parseLocationLine(line);
       if (loc && lastFrame && !lastFrame.location) {
         lastFrame.location = location(loc[1], loc[2], loc[3]);
-        continue;
+        return;
       }
-      if (loc && lastFrame) continue; // a second location for one frame: ignore
+      if (loc && lastFrame) return; // a second location for one frame: ignore
       const omitted = omittedLine.exec(line);
       if (omitted) {
         bt.omitted += Number(omitted[1]);
-        continue;
+        return;
       }
       // Older backtrace-rs (anyhow) printed inlined frames as unnumbered, indented lines.
       if (lastFrame && /^ {6,}\S/.test(line) && !trimmedStart.startsWith("at ") && !trimmedStart.includes(" ")) {
-        lastFrame = makeFrame(lastFrame.index, trimmedStart, lineNo);
-        bt.frames.push(lastFrame);
-        continue;
+        lastFrame = frame(lastFrame.index, trimmedStart, lineNo);
+        keep(bt, lastFrame);
+        return;
       }
       finishBacktrace();
     }
@@ -346,11 +388,12 @@ export function parseLog(text: string): ParsedLog {
     if (debugOpen) {
       if (trimmedStart.startsWith("]")) {
         debugOpen = undefined;
-        continue;
+        return;
       }
       if (trimmedStart.startsWith("{ fn:")) {
-        addDebugEntries(debugOpen, line, lineNo);
-        continue;
+        const open = debugOpen;
+        addDebugEntries(open, line, lineNo, frame, (f) => keep(open, f));
+        return;
       }
       debugOpen = undefined;
     }
@@ -359,22 +402,22 @@ export function parseLog(text: string): ParsedLog {
       const backtrace = startBacktrace("debug", lineNo);
       finishBacktrace();
       if (line.trimEnd().endsWith("[")) debugOpen = backtrace;
-      else addDebugEntries(backtrace, line.slice(debugAt), lineNo);
-      continue;
+      else addDebugEntries(backtrace, line.slice(debugAt), lineNo, frame, (f) => keep(backtrace, f));
+      return;
     }
 
     // ---- JoinErrors ----
     if (line.includes("task ") || line.includes("JoinError")) {
       const cancelled = joinCancelled.exec(line);
       if (cancelled) {
-        joinErrors.push({ taskId: Number(cancelled[1] ?? cancelled[2]), kind: "cancelled", inputLine: lineNo });
+        if (joinErrors.length < limits.maxJoinErrors) joinErrors.push({ taskId: Number(cancelled[1] ?? cancelled[2]), kind: "cancelled", inputLine: lineNo });
       } else {
         const withMessage = joinPanicMessage.exec(line) ?? null;
         const plain = withMessage ?? joinPanic.exec(line) ?? joinPanicDebug.exec(line);
         if (plain) {
           const report: JoinErrorReport = { taskId: Number(plain[1]), kind: "panic", inputLine: lineNo };
           if (withMessage) report.message = withMessage[2];
-          joinErrors.push(report);
+          if (joinErrors.length < limits.maxJoinErrors) joinErrors.push(report);
         }
       }
     }
@@ -383,25 +426,47 @@ export function parseLog(text: string): ParsedLog {
     const section = testSection.exec(line);
     if (section) {
       currentTest = section[1];
-      continue;
+      return;
     }
     if (line === "failures:" || line.startsWith("test result:")) currentTest = undefined;
     if (line.startsWith("Error: ")) {
       pendingError = { message: [line.slice(7)], line: lineNo, inCauses: false };
-      continue;
+      return;
     }
     if (pendingError && line.trim() !== "") pendingError = undefined;
-  }
-  finishMessage();
-  finishDump();
-  return { panics, joinErrors, dumps, lines: lines.length };
+      if (onReport && panics.length > 1) {
+      // Every report but the newest is final: a later one started, so nothing can attach to it any more.
+      const done = panics.splice(0, panics.length - 1);
+      for (const report of done) onReport(report);
+    }
+  };
+  const end = (): ParsedLog => {
+    finishMessage();
+    finishDump();
+    if (onReport) for (const report of panics.splice(0)) onReport(report);
+    return { panics, joinErrors, dumps, lines: lineCount, bounds };
+  };
+  return { push, end };
 }
 
-function addDebugEntries(backtrace: Backtrace, text: string, lineNo: number): void {
+/** Parses a whole log held in memory (MCP, tests); the CLI streams through createLogParser. */
+export function parseLog(text: string): ParsedLog {
+  const parser = createLogParser();
+  let start = 0;
+  for (let newline = text.indexOf("\n"); newline !== -1; newline = text.indexOf("\n", start)) {
+    parser.push(text.slice(start, newline));
+    start = newline + 1;
+  }
+  parser.push(text.slice(start));
+  return parser.end();
+}
+
+
+function addDebugEntries(backtrace: Backtrace, text: string, lineNo: number, makeFrame: (index: number, name: string, lineNo: number, address?: string, loc?: SourceLocation) => Frame, add: (frame: Frame) => void): void {
   debugEntry.lastIndex = 0;
   for (let m = debugEntry.exec(text); m; m = debugEntry.exec(text)) {
     const name = m[1] !== undefined ? unquoteDebug(m[1]) : m[2].trim();
     const loc = m[3] !== undefined ? location(unquoteDebug(m[3]), m[4]) : undefined;
-    backtrace.frames.push(makeFrame(backtrace.frames.length, name, lineNo, undefined, loc));
+    add(makeFrame(backtrace.frames.length + backtrace.dropped, name, lineNo, undefined, loc));
   }
 }

@@ -1,11 +1,25 @@
 import type { TraceResult } from "./analyse.ts";
+import type { PanicAnalysis } from "./async-chain.ts";
+import type { DumpAnalysis } from "./dump-analysis.ts";
 
 /**
  * `--format json`: `{"panics":[{"thread","message","location","chain":[…],"frames":[…]}],"dumps":[…]}`.
  * Frames are always all there (`folded` says what the text output hides).
  */
 export function renderJson(result: TraceResult): string {
-  const panics = result.panics.map(({ report, chain, notes }) => ({
+  const panics = result.panics.map(panicJson);
+  const dumps = result.dumps.map(dumpJson);
+  return `${JSON.stringify({ panics, dumps, joinErrors: result.joinErrors, ...(hasBounds(result) ? { bounds: result.bounds } : {}) }, null, 2)}\n`;
+}
+
+function hasBounds(result: TraceResult): boolean {
+  const b = result.bounds;
+  return b !== undefined && b.framesDropped + b.undemangled + b.linesCut + b.dumpsDropped > 0;
+}
+
+/** One panic's JSON object (the streaming CLI writes them one by one). */
+export function panicJson({ report, chain, notes }: PanicAnalysis) {
+  return {
     kind: report.kind,
     thread: report.thread ?? null,
     threadId: report.threadId ?? null,
@@ -15,6 +29,7 @@ export function renderJson(result: TraceResult): string {
     headerStyle: report.headerStyle,
     backtraceStyle: report.backtrace?.style ?? null,
     omittedFrames: report.backtrace?.omitted ?? 0,
+    droppedFrames: report.backtrace?.dropped ?? 0,
     chain: chain.map((l) => ({
       kind: l.kind,
       name: l.name,
@@ -38,8 +53,11 @@ export function renderJson(result: TraceResult): string {
       folded: f.folded,
     })),
     notes,
-  }));
-  const dumps = result.dumps.map((d) => ({
+  };
+}
+
+function dumpJson(d: DumpAnalysis) {
+  return {
     source: d.source,
     namesCut: d.namesCut,
     tasks: d.tasks,
@@ -61,6 +79,5 @@ export function renderJson(result: TraceResult): string {
         column: c.column ?? null,
       })),
     })),
-  }));
-  return `${JSON.stringify({ panics, dumps, joinErrors: result.joinErrors }, null, 2)}\n`;
+  };
 }

@@ -40,6 +40,19 @@ function foldLabel(frames: Frame[]): string {
   return `${frames.length} frame${frames.length === 1 ? "" : "s"} folded (${parts.join(", ")})`;
 }
 
+/** What the trace model's bounds left out, in one line (undefined when nothing was). */
+export function boundsNote(result: Pick<TraceResult, "bounds">): string | undefined {
+  const b = result.bounds;
+  if (!b) return undefined;
+  const parts = [
+    ...(b.framesDropped > 0 ? [`${b.framesDropped} frames beyond the cap per backtrace were counted, not kept (ASYNC_DOCTOR_TRACE_MAX_FRAMES)`] : []),
+    ...(b.undemangled > 0 ? [`${b.undemangled} frames were left mangled: the log's demangled-text budget was spent (ASYNC_DOCTOR_TRACE_MAX_DEMANGLED_CHARS)`] : []),
+    ...(b.linesCut > 0 ? [`${b.linesCut} overlong frame names were cut`] : []),
+    ...(b.dumpsDropped > 0 ? [`${b.dumpsDropped} more task dumps were counted, not kept (ASYNC_DOCTOR_TRACE_MAX_DUMPS)`] : []),
+  ];
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
 export function renderText(result: TraceResult, options: TextOptions): string {
   const c = pc.createColors(options.color);
   const out: string[] = [];
@@ -88,6 +101,8 @@ export function renderText(result: TraceResult, options: TextOptions): string {
         out.push(`   ${String(f.index).padStart(7)}  ${name}${tag}${where ? `  ${c.dim(where)}` : ""}`);
       }
       flush();
+      const dropped = report.backtrace?.dropped ?? 0;
+      if (dropped > 0) out.push(c.dim(`         … ${dropped} frame${dropped === 1 ? "" : "s"} more (not kept: over ${frames.length} frames per backtrace, ASYNC_DOCTOR_TRACE_MAX_FRAMES)`));
     }
     out.push("");
   }
@@ -114,6 +129,8 @@ export function renderText(result: TraceResult, options: TextOptions): string {
     }
     out.push("");
   }
+  const bounds = boundsNote(result);
+  if (bounds) out.push(c.yellow(`note: ${bounds}`));
   for (const j of result.joinErrors) {
     const what = j.kind === "cancelled" ? "was cancelled" : `panicked${j.message ? `: ${j.message}` : ""}`;
     out.push(c.dim(`JoinError (line ${j.inputLine}): task ${j.taskId ?? "?"} ${what}`));

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
+/** Source files larger than this are not read for source lines (hand-written Rust files are far smaller). */
+const maxSourceBytes = 4 * 1024 * 1024;
+/** Source bytes read for one trace. */
+const maxTotalBytes = 64 * 1024 * 1024;
+
 /**
  * Finds the source files that frames point at. Paths in traces are relative to the program's working
  * directory (`./src/lib.rs`), absolute on the machine that ran it (`/home/dev/app/src/lib.rs`), or in the
@@ -10,6 +15,7 @@ import path from "node:path";
 export class SourceFiles {
   private readonly cache = new Map<string, string[] | null>();
   private readonly resolved = new Map<string, string | null>();
+  private bytesRead = 0;
 
   constructor(private readonly roots: readonly string[]) {}
 
@@ -51,7 +57,13 @@ export class SourceFiles {
     if (cached !== undefined) return cached ?? undefined;
     let lines: string[] | null = null;
     try {
-      lines = readFileSync(resolved, "utf8").split("\n");
+      // A frame may name any file (a log is input): only regular source-sized files are read, and at
+      // most `maxTotalBytes` per trace, so a frame naming a huge file cannot stall the process.
+      const info = statSync(resolved);
+      if (info.isFile() && info.size <= maxSourceBytes && this.bytesRead + info.size <= maxTotalBytes) {
+        this.bytesRead += info.size;
+        lines = readFileSync(resolved, "utf8").split("\n");
+      }
     } catch {
       lines = null;
     }

@@ -39,6 +39,8 @@ export interface Backtrace {
   frames: Frame[];
   /** `[... omitted N frames ...]` lines, summed. */
   omitted: number;
+  /** Frames past the cap on frames per backtrace (ASYNC_DOCTOR_TRACE_MAX_FRAMES): counted, not kept. */
+  dropped: number;
   inputLine: number;
 }
 
@@ -100,4 +102,6 @@ export interface ParsedLog {
   joinErrors: JoinErrorReport[];
   dumps: TaskDump[];
   lines: number;
+  /** What the model's bounds left out (src/trace/limits.ts). */
+  bounds: { framesDropped: number; undemangled: number; linesCut: number; dumpsDropped: number };
 }

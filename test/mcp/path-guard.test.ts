@@ -63,6 +63,31 @@ describe("PathGuard", () => {
     expect(missing.replace(/\S*no-such-file/, "X")).toBe(existing.replace(/\S*secret\.txt/, "X"));
   });
 
+  it("says the same for a symlink out of the root whether its target exists or not (D11)", async () => {
+    symlinkSync(path.join(base, "no-such-target"), path.join(root, "link-missing.txt"));
+    const missing = await refused("link-missing.txt");
+    const existing = await refused("link-out.txt");
+    expect(missing.replace("link-missing.txt", "X")).toBe(existing.replace("link-out.txt", "X"));
+    expect((await refused("src/no-such.rs")).replace("src/no-such.rs", "X")).toBe(existing.replace("link-out.txt", "X"));
+  });
+
+  it("accepts a unix: console target only for a socket inside the roots (D11)", async () => {
+    const net = await import("node:net");
+    const inside = path.join(root, "console.sock");
+    const server = net.createServer().listen(inside);
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      expect(await resolveConsoleTarget(`unix:${inside}`, guard, false)).toEqual({ kind: "live", target: `unix:${path.join(guard.roots[0]!, "console.sock")}` });
+      const outsideMessage = await resolveConsoleTarget(`unix:${path.join(base, "secret.txt")}`, guard, false).then(() => "accepted", (e: Error) => e.message);
+      const missingMessage = await resolveConsoleTarget(`unix:${path.join(base, "missing.sock")}`, guard, false).then(() => "accepted", (e: Error) => e.message);
+      expect(outsideMessage).toMatch(/outside the allowed roots/);
+      expect(outsideMessage.replace(/\S*secret\.txt/, "X")).toBe(missingMessage.replace(/\S*missing\.sock/, "X"));
+      await expect(resolveConsoleTarget("unix:src/lib.rs", guard, false)).rejects.toThrow(/is a file, expected a socket/);
+    } finally {
+      server.close();
+    }
+  });
+
   it("rejects NUL bytes, the wrong kind, and everything when there is no root", async () => {
     expect(await refused("src/lib.rs\0.txt")).toMatch(/NUL/);
     await expect(guard.check("src", "file")).rejects.toThrow(/is a directory, expected a file/);
@@ -83,7 +108,7 @@ describe("console targets", () => {
     await expect(resolveConsoleTarget("http://example.com:6669", guard, false)).rejects.toThrow(/only loopback/);
     expect(await resolveConsoleTarget("http://example.com:6669", guard, true)).toEqual({ kind: "live", target: "http://example.com:6669" });
     expect(await resolveConsoleTarget("127.0.0.1:6669", guard, false)).toMatchObject({ kind: "live" });
-    expect(await resolveConsoleTarget("unix:/tmp/console.sock", guard, false)).toMatchObject({ kind: "live" });
+    await expect(resolveConsoleTarget("unix:/tmp/console.sock", guard, false)).rejects.toThrow(/outside the allowed roots/);
     await expect(resolveConsoleTarget("../secret.txt", guard, false)).rejects.toThrow(/outside/);
     expect(await resolveConsoleTarget("src/lib.rs", guard, false)).toMatchObject({ kind: "file", path: path.join(guard.roots[0]!, "src", "lib.rs") });
   });

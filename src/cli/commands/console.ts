@@ -15,6 +15,8 @@ export function register(program: Command, setExitCode: SetExitCode): void {
   registerServe(console, setExitCode);
   registerWatch(console, setExitCode);
   registerCheck(console, setExitCode);
+  registerExport(console, setExitCode);
+  registerMetrics(console, setExitCode);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -108,5 +110,44 @@ function registerCheck(console: Command, setExitCode: SetExitCode): void {
     .action(async (target: string, options) => {
       const { runCheckCommand } = await import("../../console/diagnose/run-check.ts");
       setExitCode(await runCheckCommand(target, options));
+    });
+}
+
+// ---- into other tools: export (traces), metrics (Prometheus, OpenTelemetry) ----
+
+function registerExport(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("export")
+    .description("write a trace for Perfetto UI / chrome://tracing: one track per task, polls as slices, wakes, spawns, drops, diagnoses, worker utilisation")
+    .argument("[source]", "recording (.jsonl), capture, raw .grpc body, or a live target (with --duration)", "http://127.0.0.1:6669")
+    .addOption(new Option("-f, --format <format>", "perfetto: Perfetto protobuf (.perfetto-trace); chrome-trace: Trace Event Format JSON").choices(["perfetto", "chrome-trace"]).default("chrome-trace"))
+    .option("-o, --out <file>", "file to write ('-' for stdout)")
+    .option("-d, --duration <duration>", "live targets: how long a window to export", "10s")
+    .option("--no-diagnoses", "do not run console check's rules over the data")
+    .option("--recording-interval <duration>", "recordings: spacing of the updates rebuilt for diagnoses and utilisation (console check uses 100ms)", "1s")
+    .action(async (source: string, options) => {
+      const { runExportCommand } = await import("../../console/export/run-export.ts");
+      setExitCode(await runExportCommand(source, options));
+    });
+}
+
+function registerMetrics(console: Command, setExitCode: SetExitCode): void {
+  console
+    .command("metrics")
+    .description("Prometheus metrics (and OTLP push) of tokio apps, aggregated per task name and spawn location, with async-doctor's diagnoses")
+    .argument("[targets...]", "live targets (http://HOST:PORT, HOST:PORT, unix:PATH) or files (recording, capture, .grpc)")
+    .option("-t, --target <target>", "another target (repeatable); each is labelled instance=<target>", collect, [] as string[])
+    .option("-l, --listen <addr>", "serve /metrics here (HOST:PORT; loopback by default)", "127.0.0.1:9464")
+    .option("--otlp <url>", "also push to an OTLP/HTTP metrics endpoint, e.g. http://127.0.0.1:4318/v1/metrics")
+    .option("--otlp-interval <duration>", "OTLP push interval", "10s")
+    .option("--max-groups <n>", "per target: at most this many task groups (name, location, kind); later ones go to the 'other' group", "200")
+    .option("--print", "print the exposition once the sources are read (files) or after --duration (live), then exit")
+    .option("-d, --duration <duration>", "live targets with --print: how long to watch", "10s")
+    .option("--timeout <duration>", "live targets: give up connecting after this long", "10s")
+    .option("--retention <duration>", "forget completed tasks this long after they end (their counts stay in the totals)", "1m")
+    .option("--task <name-or-id>", "live targets: also watch this task's WatchTaskDetails for the poll/scheduled-time histograms (repeatable)", collect, [] as string[])
+    .action(async (targets: string[], options) => {
+      const { runMetricsCommand } = await import("../../console/metrics/run-metrics.ts");
+      setExitCode(await runMetricsCommand([...targets, ...options.target], options));
     });
 }

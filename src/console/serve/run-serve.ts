@@ -75,6 +75,6 @@ function positiveInt(text: string, what: string): number {
   return value;
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
 }

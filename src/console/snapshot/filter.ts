@@ -9,10 +9,12 @@
  *   VALUE   := a bare word or a "double-quoted string"
  *
  * Text: `=`/`!=` compare exactly; `~`/`!~` match a case-insensitive substring, or a regular expression
- * written /like this/. Numbers and ids: all six comparisons. Durations need a unit: ns, us (µs), ms, s,
+ * written /like this/ in RE2 syntax (re2js: linear-time matching, so a client's `/(a+)+$/` cannot hang
+ * the CLI or the MCP server; lookarounds and backreferences are refused). Numbers and ids: all six comparisons. Durations need a unit: ns, us (µs), ms, s,
  * m, h (e.g. `busy>100ms`). State: running, scheduled, idle, done (alias completed).
  * Examples: `name~blocker`, `state=idle`, `polls>10`, `kind!=blocking`, `busy>=1s,state!=done`.
  */
+import { RE2JS } from "re2js";
 import { UsageError } from "../../cli/errors.ts";
 import { findColumn, type TaskRow } from "./task-columns.ts";
 
@@ -109,13 +111,13 @@ function textPredicate(op: Op, value: string, get: (row: TaskRow) => string, cla
     case "!~": {
       let test: (s: string) => boolean;
       if (value.length >= 2 && value.startsWith("/") && value.endsWith("/")) {
-        let re: RegExp;
+        let re: RE2JS;
         try {
-          re = new RegExp(value.slice(1, -1), "i");
+          re = RE2JS.compile(value.slice(1, -1), RE2JS.CASE_INSENSITIVE);
         } catch (error) {
-          throw new UsageError(`--filter '${clause}': bad regular expression: ${error instanceof Error ? error.message : String(error)}`);
+          throw new UsageError(`--filter '${clause}': bad regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`);
         }
-        test = (s) => re.test(s);
+        test = (s) => re.matcher(s).find();
       } else {
         const needle = value.toLowerCase();
         test = (s) => s.toLowerCase().includes(needle);

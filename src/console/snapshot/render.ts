@@ -3,6 +3,7 @@
  * (aligned columns, durations like tokio-console, colour through picocolors) or JSON (ids as strings,
  * durations in integer nanoseconds, times as ISO-8601 with nanoseconds, `null` when unknown).
  */
+import { escapeControlLine } from "../../util/escape-control.ts";
 import pc from "picocolors";
 import type { ConsoleState, ResourceRecord } from "../model/console-state.ts";
 import { formatDurationNs } from "../../util/duration.ts";
@@ -98,7 +99,7 @@ export function renderText(view: SnapshotView, useColor: boolean): string {
   const HISTOGRAMS_SHOWN = 10;
   for (const row of withHistograms.slice(0, HISTOGRAMS_SHOWN)) {
     out.push("");
-    out.push(c.bold(`Poll times of task ${row.id}${row.name ? ` (${row.name})` : ""}: `) + histogramLine(row.task.pollHistogram!));
+    out.push(c.bold(`Poll times of task ${row.id}${row.name ? ` (${escapeControlLine(row.name)})` : ""}: `) + histogramLine(row.task.pollHistogram!));
     if (row.task.scheduledHistogram) out.push(c.bold(`Scheduled times: `) + histogramLine(row.task.scheduledHistogram));
   }
   if (withHistograms.length > HISTOGRAMS_SHOWN) {
@@ -116,7 +117,8 @@ function histogramLine(h: HistogramSummary): string {
 }
 
 function styleCell(c: Colors, col: TaskColumn, row: TaskRow): string {
-  const text = cellText(col, row);
+  // Task names and fields come from the app: `ESC]0;…` in a name must not reach the terminal raw.
+  const text = escapeControlLine(cellText(col, row));
   if (col.key === "state") {
     switch (row.state) {
       case "running":
@@ -136,7 +138,7 @@ function styleCell(c: Colors, col: TaskColumn, row: TaskRow): string {
 function resourceCells(r: ResourceRecord, now: number): string[] {
   const end = Number.isNaN(r.droppedAt) ? now : r.droppedAt;
   const attrs = [...r.attributes].map(([k, v]) => `${k}=${String(v.value)}${v.unit ?? ""}`).join(", ");
-  return [
+  return ([
     String(r.id),
     r.parentId === undefined ? "" : String(r.parentId),
     r.kind,
@@ -146,7 +148,7 @@ function resourceCells(r: ResourceRecord, now: number): string[] {
     r.isInternal ? "INT" : "PUB",
     r.location,
     attrs,
-  ];
+  ] as string[]).map(escapeControlLine);
 }
 
 // eslint-disable-next-line no-control-regex

@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import type { ConsoleTarget } from "./target.ts";
 import { GrpcFrameDecoder, GrpcFrameError, encodeGrpcFrame } from "../protocol/grpc-frames.ts";
+import { inputLimits } from "../../util/input-limits.ts";
 import { ConnectionError, GrpcCode, GrpcStatusError, ProtocolError, decodeGrpcMessage } from "./grpc-status.ts";
 
 /**
@@ -151,9 +152,9 @@ export class GrpcServerStream implements AsyncIterable<Uint8Array> {
   private finished = false;
   private wake: (() => void) | undefined;
   private readonly stream: http2.ClientHttp2Stream;
-  // No size cap (tonic's 4 MiB default is exceeded by real updates); 1 GiB only guards against a garbage
-  // length making us wait forever.
-  private readonly decoder = new GrpcFrameDecoder({ maxMessageBytes: 1 << 30 });
+  // Not tonic's 4 MiB (real updates of big apps exceed it) but a cap all the same, checked on the announced
+  // length before anything is buffered: ASYNC_DOCTOR_MAX_GRPC_FRAME_BYTES (default 256 MiB).
+  private readonly decoder = new GrpcFrameDecoder({ maxMessageBytes: inputLimits().maxGrpcFrameBytes });
   private firstTimer: NodeJS.Timeout | undefined;
   private gotMessage = false;
 

@@ -16,7 +16,7 @@ export class PathAccessError extends Error {
 export interface GuardedPath {
   /** The real path (symlinks resolved). */
   real: string;
-  kind: "file" | "directory";
+  kind: "file" | "directory" | "socket";
   size: number;
 }
 
@@ -45,29 +45,30 @@ export class PathGuard {
     });
   }
 
-  /** Resolves a client-given path and checks it exists inside a root. Throws PathAccessError otherwise. */
-  async check(given: string, expect?: "file" | "directory"): Promise<GuardedPath> {
+  /**
+   * Resolves a client-given path and checks it exists inside a root. Throws PathAccessError otherwise,
+   * with one message for "missing" and "outside" (a symlink out of a root to a missing target must not
+   * tell more than one to an existing target). Sockets are accepted only when `expect` asks for one.
+   */
+  async check(given: string, expect?: "file" | "directory" | "socket"): Promise<GuardedPath> {
     if (this.roots.length === 0) throw new PathAccessError("no roots are allowed: start the server with --root DIR, or expose roots from the client");
     if (given.includes("\0")) throw new PathAccessError("path contains a NUL byte");
     const absolute = path.isAbsolute(given) ? path.normalize(given) : path.resolve(this.roots[0]!, given);
     let real: string;
     try {
       real = await realpath(absolute);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Do not reveal whether something exists outside the roots.
-      if (!this.contains(absolute)) throw this.outside(given);
-      throw new PathAccessError(`${given}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? "error"})`}`);
+    } catch {
+      throw this.outside(given);
     }
     if (!this.contains(real)) throw this.outside(given);
     const info = await stat(real);
-    const kind = info.isDirectory() ? "directory" : info.isFile() ? "file" : undefined;
+    const kind = info.isDirectory() ? "directory" : info.isFile() ? "file" : info.isSocket() && expect === "socket" ? "socket" : undefined;
     if (!kind) throw new PathAccessError(`${given}: not a regular file or directory`);
     if (expect && kind !== expect) throw new PathAccessError(`${given}: is a ${kind}, expected a ${expect}`);
     return { real, kind, size: info.size };
   }
 
   private outside(given: string): PathAccessError {
-    return new PathAccessError(`${given}: outside the allowed roots (${this.roots.join(", ")}); pass a path inside them or start the server with --root`);
+    return new PathAccessError(`${given}: no such file or directory, or outside the allowed roots (${this.roots.join(", ")}); pass an existing path inside them or start the server with --root`);
   }
 }

@@ -1,12 +1,13 @@
 /** `clean_backtrace`: panics, backtraces, JoinErrors and task dumps → short async call chains. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { readFile } from "node:fs/promises";
+import { readFileBounded } from "../../util/bounded-read.ts";
 import { z } from "zod";
 import { analyseLog, isEmpty } from "../../trace/analyse.ts";
 import { attachLintFindings } from "../../trace/lint-findings.ts";
 import { renderJson } from "../../trace/render-json.ts";
 import { SourceFiles } from "../../trace/source-files.ts";
 import { limits, utf8Bytes } from "../limits.ts";
+import { escapeControl, escapeControlLine } from "../../util/escape-control.ts";
 import type { PathGuard } from "../roots/path-guard.ts";
 import { boundedString, guarded, ok, page, pageInput, pageOutput, progressReporter, readOnlyAnnotations, ToolInputError, type ToolContext } from "./tool-kit.ts";
 import { realpathSync } from "node:fs";
@@ -75,7 +76,9 @@ export function registerCleanBacktraceTool(server: McpServer, context: ToolConte
         if (args.file !== undefined) {
           const file = await guard.check(args.file, "file");
           if (file.size > limits.maxLogBytes) throw new ToolInputError(`${args.file}: ${file.size} bytes is over the ${limits.maxLogBytes}-byte limit; cut the log around the panic`);
-          text = await readFile(file.real, "utf8");
+          text = (await readFileBounded(file.real, limits.maxLogBytes, "the clean_backtrace log limit").catch((error: Error) => {
+            throw new ToolInputError(`${args.file}: ${error.message}`);
+          })).toString("utf8");
         } else {
           text = args.text!;
           if (utf8Bytes(text) > limits.maxLogBytes) throw new ToolInputError(`text is over the ${limits.maxLogBytes}-byte limit; cut the log around the panic`);
@@ -111,11 +114,11 @@ export function registerCleanBacktraceTool(server: McpServer, context: ToolConte
         };
         const lines = [`${doc.panics.length} panic(s), ${doc.dumps.length} task dump(s), ${doc.joinErrors.length} JoinError(s).`];
         for (const panic of p.items) {
-          lines.push(`panic: ${panic.message ?? "(no message)"}`);
-          for (const link of panic.chain) lines.push(`  ${link.kind} ${link.name}${link.file ? ` (${link.file}:${link.line ?? "?"})` : ""}`);
+          lines.push(escapeControl(`panic: ${panic.message ?? "(no message)"}`));
+          for (const link of panic.chain) lines.push(escapeControlLine(`  ${link.kind} ${link.name}${link.file ? ` (${link.file}:${link.line ?? "?"})` : ""}`));
         }
         if (p.nextOffset !== null) lines.push(`Showing ${p.items.length} of ${p.total} panics; call again with offset=${p.nextOffset} for more.`);
         return ok(lines.join("\n"), structured);
-      }),
+      }, extra),
   );
 }

@@ -86,6 +86,6 @@ export function registerConsoleDiagnoseTool(server: McpServer, context: ToolCont
         if (p.nextOffset !== null) lines.push(`Showing ${p.items.length} of ${p.total}; call again with offset=${p.nextOffset} for more.`);
         for (const na of summary.notApplicable) lines.push(`not checked: ${na.rule}: ${na.reason}`);
         return ok(lines.join("\n"), structured);
-      }),
+      }, extra),
   );
 }

@@ -106,7 +106,7 @@ export function registerConsoleSnapshotTool(server: McpServer, context: ToolCont
         if (p.nextOffset !== null) lines.push(`Showing ${p.items.length} of ${p.total}; call again with offset=${p.nextOffset} for more.`);
         for (const l of source.limitations) lines.push(`note: ${l}`);
         return ok(lines.join("\n"), structured);
-      }),
+      }, extra),
   );
 }
 

@@ -118,7 +118,7 @@ export function registerConsoleTaskDetailsTool(server: McpServer, context: ToolC
           `History: ${structured.history.length} of ${structured.historyTotal} samples.`,
         ];
         return ok(summary.join("\n"), structured);
-      }),
+      }, extra),
   );
 }
 

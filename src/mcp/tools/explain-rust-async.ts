@@ -7,7 +7,7 @@ import { topicJson } from "../../explain/render/json.ts";
 import { ruleJson } from "../../explain/render/route.ts";
 import { TopicRouter } from "../../explain/router.ts";
 import { loadTopics } from "../../explain/topics.ts";
-import { lintPaths } from "../../lint/api.ts";
+import { lintInPool } from "../lint-service.ts";
 import { configInsideRoots } from "../lint-config.ts";
 import { topicUri } from "../resources.ts";
 import { limits } from "../limits.ts";
@@ -68,8 +68,8 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
       outputSchema: explainOutputSchema,
       annotations: { ...readOnlyAnnotations, openWorldHint: false },
     },
-    (args) =>
-      guarded(async () => {
+    (args, extra) =>
+      guarded(async (signal) => {
         const given = [args.topic, args.question, args.at].filter((v) => v !== undefined && v.trim() !== "");
         if (given.length !== 1) throw new ToolInputError("give exactly one of topic (an id), question (free text) or at (FILE:LINE)");
         if (args.at) {
@@ -83,7 +83,7 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
           // upward without bound, and its lint error could quote a file outside them).
           delete machine.lintError;
           try {
-            const lint = await lintPaths([real.real], { config: await configInsideRoots(real.real, guard) });
+            const lint = await lintInPool({ kind: "paths", files: [real.real], config: await configInsideRoots(real.real, guard) }, signal);
             machine.findings = lint.findings
               .filter((f) => f.line >= fn.startLine && f.line <= fn.endLine)
               .map(({ rule, severity, line, column, message, help }) => ({ rule, severity, line, column, message, help }));
@@ -132,6 +132,6 @@ export function registerExplainTool(server: McpServer, context: ToolContext): vo
         };
         const text = `${topic.title} (${topic.id}, confidence ${confidence.toFixed(2)}): ${topic.summary}${alternatives.length ? `\nAlso relevant: ${alternatives.map((a) => a.id).join(", ")}` : ""}\n\n${topic.body}`;
         return ok(text, { kind: "topic", topic, confidence, alternatives });
-      }),
+      }, extra),
   );
 }

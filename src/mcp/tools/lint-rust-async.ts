@@ -2,7 +2,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { configInsideRoots } from "../lint-config.ts";
-import { lintPaths, lintText, type LintResult } from "../../lint/api.ts";
+import type { LintResult } from "../../lint/api.ts";
+import { lintInPool } from "../lint-service.ts";
+import { escapeControlLine } from "../../util/escape-control.ts";
 import { toJsonFinding } from "../../lint/reporters/json.ts";
 import { ruleIds } from "../../lint/rules/index.ts";
 import { findRustFiles } from "../../rust/crate-walker.ts";
@@ -54,17 +56,17 @@ export function registerLintTool(server: McpServer, context: ToolContext): void 
       annotations: { ...readOnlyAnnotations, openWorldHint: false },
     },
     (args, extra) =>
-      guarded(async () => {
+      guarded(async (signal) => {
         const hasPaths = args.paths !== undefined && args.paths.length > 0;
         if (hasPaths === (args.code !== undefined)) throw new ToolInputError("give either paths (files or folders) or code (an inline snippet), not both and not neither");
         for (const id of [...(args.rules ?? []), ...(args.rule ? [args.rule] : [])]) {
           if (!ruleIds.has(id)) throw new ToolInputError(`unknown rule '${id}'; known rules: ${[...ruleIds].join(", ")}`);
         }
-        const options = args.rules && args.rules.length > 0 ? { rules: args.rules } : {};
+        const rules = args.rules && args.rules.length > 0 ? args.rules : undefined;
         let result: LintResult;
         if (args.code !== undefined) {
           if (utf8Bytes(args.code) > limits.maxSnippetBytes) throw new ToolInputError(`code is over the ${limits.maxSnippetBytes}-byte limit; save it to a file inside a root and pass paths instead`);
-          result = await lintText(args.code, args.fileName ?? "snippet.rs", options);
+          result = await lintInPool({ kind: "text", text: args.code, fileName: args.fileName ?? "snippet.rs", rules }, signal);
         } else {
           const guard = await context.guard();
           const real: string[] = [];
@@ -74,7 +76,7 @@ export function registerLintTool(server: McpServer, context: ToolContext): void 
           if (files.length === 0) throw new ToolInputError(`no .rs files in ${args.paths!.join(", ")}`);
           const report = progressReporter(extra);
           const config = await configInsideRoots(real[0]!, guard);
-          result = await lintPaths(files, { ...options, config, onProgress: (done, total) => report(done, total, `linted ${done} of ${total} files`) });
+          result = await lintInPool({ kind: "paths", files, rules, config }, signal, (done, total) => report(done, total, `linted ${done} of ${total} files`));
         }
         const all = result.findings;
         const shown = all.filter((f) => (!args.severity || f.severity === args.severity) && (!args.rule || f.rule === args.rule));
@@ -102,10 +104,10 @@ export function registerLintTool(server: McpServer, context: ToolContext): void 
           .join(", ");
         const lines = [
           `${all.length} finding(s) (${summary.errors} error, ${summary.warnings} warning) in ${summary.files} file(s)${top ? `: ${top}` : ""}.`,
-          ...p.items.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity}[${f.rule}] ${f.message}`),
+          ...p.items.map((f) => escapeControlLine(`${f.file}:${f.line}:${f.column} ${f.severity}[${f.rule}] ${f.message}`)),
         ];
         if (p.nextOffset !== null) lines.push(`Showing ${p.items.length} of ${p.total}; call again with offset=${p.nextOffset} for more.`);
         return ok(lines.join("\n"), structured);
-      }),
+      }, extra),
   );
 }

@@ -7,7 +7,9 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { UsageError } from "../../cli/errors.ts";
-import { limits } from "../limits.ts";
+import { limits, serverLimits } from "../limits.ts";
+import { LintJobError } from "../../lint/lint-pool.ts";
+import { escapeControl } from "../../util/escape-control.ts";
 import { PathAccessError, type PathGuard } from "../roots/path-guard.ts";
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -26,22 +28,44 @@ export class ToolInputError extends Error {
 
 export const readOnlyAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true } as const;
 
+/** A result: the summary's control characters from data (task names, log lines) are made visible. */
 export function ok(summary: string, structured: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: "text", text: summary }], structuredContent: structured };
+  return { content: [{ type: "text", text: escapeControl(summary) }], structuredContent: structured };
 }
 
 export function toolError(message: string): CallToolResult {
   return { isError: true, content: [{ type: "text", text: message }] };
 }
 
-/** Runs a tool body; known error kinds become tool errors with their message, others say "internal error". */
-export async function guarded(body: () => Promise<CallToolResult>): Promise<CallToolResult> {
+let budgetMs: number | undefined;
+
+/**
+ * Runs a tool body within the per-request time budget (ASYNC_DOCTOR_MCP_REQUEST_BUDGET_MS); known error
+ * kinds become tool errors with their message, others say "internal error". The body gets a signal
+ * that fires when the budget is spent or the client cancels: work it hands to the lint pool is stopped
+ * then (its worker terminated), and the answer is an error in either case, so the server goes on.
+ */
+export async function guarded(body: (signal: AbortSignal) => Promise<CallToolResult>, extra?: Pick<ToolExtra, "signal">): Promise<CallToolResult> {
+  budgetMs ??= serverLimits().requestBudgetMs;
+  const budget = new AbortController();
+  const signal = extra?.signal ? AbortSignal.any([extra.signal, budget.signal]) : budget.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const overBudget = new Promise<CallToolResult>((resolve) => {
+    timer = setTimeout(() => {
+      budget.abort();
+      resolve(toolError(`stopped: over the time budget of ${Math.round(budgetMs! / 1000)} s per call (ASYNC_DOCTOR_MCP_REQUEST_BUDGET_MS); ask for less at a time`));
+    }, budgetMs);
+  });
   try {
-    return await body();
+    return await Promise.race([body(signal), overBudget]);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PathAccessError || error instanceof ToolInputError) return toolError(error.message.split("\n")[0]!);
+    if (error instanceof UsageError || error instanceof PathAccessError || error instanceof ToolInputError || error instanceof LintJobError) {
+      return toolError(escapeControl(error.message.split("\n")[0]!));
+    }
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return toolError(`internal error: ${message}`);
+    return toolError(`internal error: ${escapeControl(message ?? "")}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

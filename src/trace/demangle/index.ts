@@ -7,6 +7,8 @@ export interface DemangleOptions {
    * and `c++filt`. Default false: the short form of `{:#}` / `c++filt -i` / rustfilt.
    */
   hash?: boolean;
+  /** Longest demangled text (v0 back-references can expand exponentially); default 1 000 000 characters. */
+  maxOutput?: number;
 }
 
 export type Mangling = "legacy" | "v0";
@@ -37,7 +39,7 @@ export function tryDemangle(symbol: string, options: DemangleOptions = {}): Dema
     text = printLegacy(legacy, alternate);
   } else {
     mangling = "v0";
-    const fast = demangleV0Fast(s, alternate);
+    const fast = demangleV0Fast(s, alternate, options.maxOutput);
     if (fast) {
       rest = fast.rest;
       text = fast.text;
@@ -45,7 +47,7 @@ export function tryDemangle(symbol: string, options: DemangleOptions = {}): Dema
       const v0 = parseV0(s);
       if (!v0) return undefined;
       rest = v0.rest;
-      text = printV0(v0, alternate);
+      text = printV0(v0, alternate, options.maxOutput);
     }
   }
   if (rest !== "") {
@@ -82,4 +84,17 @@ export function demangleInText(line: string, options: DemangleOptions = {}): str
     }
     return candidate;
   });
+}
+
+/**
+ * One input line of `trace demangle`: a line that is one bare symbol (the usual `nm`/`c++filt` input)
+ * goes straight to the demangler; anything else is searched for symbols like running text.
+ */
+export function demangleLine(line: string, options: DemangleOptions = {}): string {
+  const c = line.charCodeAt(0);
+  if ((c === 95 /* _ */ || c === 82 /* R */ || c === 90 /* Z */) && line.indexOf(" ") === -1 && line.indexOf("\t") === -1) {
+    const whole = tryDemangle(line, options);
+    if (whole) return whole.text;
+  }
+  return demangleInText(line, options);
 }

@@ -96,6 +96,8 @@ class Printer {
     private readonly alternate: boolean,
     printing: boolean,
     start = 0,
+    /** Output past this many characters stops with `{size limit reached}` (backrefs can expand exponentially). */
+    private readonly maxOutput = MAX_OUTPUT,
   ) {
     this.printing = printing;
     this.next = start;
@@ -262,7 +264,7 @@ class Printer {
   private print(s: string): void {
     if (!this.printing) return;
     this.out += s;
-    if (this.out.length > MAX_OUTPUT) throw SIZE_LIMIT;
+    if (this.out.length > this.maxOutput) throw SIZE_LIMIT;
   }
 
   /**
@@ -952,8 +954,8 @@ export function parseV0(symbol: string): V0Parse | undefined {
 }
 
 /** Prints a validated v0 symbol (path only; the instantiating crate is not shown, as in rustc-demangle). */
-export function printV0(parsed: V0Parse, alternate: boolean): string {
-  const printer = new Printer(parsed.inner, alternate, true);
+export function printV0(parsed: V0Parse, alternate: boolean, maxOutput = MAX_OUTPUT): string {
+  const printer = new Printer(parsed.inner, alternate, true, 0, maxOutput);
   try {
     printer.printPath(true);
   } catch (e) {
@@ -968,7 +970,7 @@ export function printV0(parsed: V0Parse, alternate: boolean): string {
  * as validation, so when it meets no error at all (not even inside a backreference) and stays under the
  * size limit, its text is the answer. Returns null when the careful two-pass path must decide.
  */
-export function demangleV0Fast(symbol: string, alternate: boolean): { text: string; rest: string } | null {
+export function demangleV0Fast(symbol: string, alternate: boolean, maxOutput = MAX_OUTPUT): { text: string; rest: string } | null {
   let offset: number;
   if (symbol.startsWith("_R")) offset = 2;
   else if (symbol.startsWith("__R")) offset = 3;
@@ -976,7 +978,7 @@ export function demangleV0Fast(symbol: string, alternate: boolean): { text: stri
   if (symbol.length <= offset || !isUpper(symbol.charCodeAt(offset))) return null;
   for (let i = offset; i < symbol.length; i++) if (symbol.charCodeAt(i) >= 0x80) return null;
   const inner = offset === 0 ? symbol : symbol.slice(offset);
-  const printer = new Printer(inner, alternate, true);
+  const printer = new Printer(inner, alternate, true, 0, maxOutput);
   try {
     printer.printPath(true);
   } catch {
