@@ -4,7 +4,10 @@ import path from "node:path";
 import { crateRootOf, findRustFiles } from "../rust/crate-walker.ts";
 import { displayPathOf, readSource } from "../rust/read-source.ts";
 import { SourceFile } from "../rust/source-file.ts";
-import { activeRules, checkCrates, finalizeFindings, lintSourceFile, type FileResult } from "../lint/engine.ts";
+import { activeRules, checkCrates, finalizeFindings, type FileResult } from "../lint/engine.ts";
+import { lintFileIsolated } from "../lint/isolated-file.ts";
+import { emptyFacts } from "../lint/facts.ts";
+import { formatBytes, inputLimits } from "../util/input-limits.ts";
 import { lintFilesInWorkers } from "../lint/parallel.ts";
 import { defaultConfig, loadConfig, type LintConfig } from "../lint/config.ts";
 import { ruleIds } from "../lint/rules/index.ts";
@@ -226,7 +229,8 @@ export class WorkspaceIndex {
       } else {
         for (const file of onDisk) {
           const read = await readSource(file);
-          take(file, read.ok ? await lintSourceFile(read.file, scope.config, scope.rules, this.crateRoots) : undefined);
+          const linted = read.ok ? await lintFileIsolated(read.file, scope.config, scope.rules, this.crateRoots) : undefined;
+          take(file, linted?.ok ? linted.result : undefined);
           // Keep answering the editor between files.
           await new Promise((resolve) => setImmediate(resolve));
         }
@@ -276,7 +280,14 @@ export class WorkspaceIndex {
 
   private async analyse(file: string, scope: Scope, text: string, version: number | undefined): Promise<void> {
     const source = new SourceFile(file, displayPathOf(file), text);
-    const result = await lintSourceFile(source, scope.config, scope.rules, this.crateRoots);
+    // The lint's input policy holds for editor buffers too: a size limit, and a failure (parser crash,
+    // time budget) stays this file's, reported as a notice, never the server's end.
+    const limit = inputLimits().maxFileBytes;
+    const linted = Buffer.byteLength(text) > limit ? { ok: false as const, reason: `not checked: larger than ${formatBytes(limit)}` } : await lintFileIsolated(source, scope.config, scope.rules, this.crateRoots);
+    const result: FileResult = linted.ok
+      ? linted.result
+      : { findings: [], facts: emptyFacts(source.displayPath, crateRootOf(file, this.crateRoots)), notices: [{ file: source.displayPath, kind: "skipped", message: linted.reason }] };
+    if (!linted.ok) this.options.log(`async-doctor: ${source.displayPath}: ${linted.reason}`);
     const entry = this.store(file, scope, result, version, LineIndex.of(text));
     await this.checkOwnCallSites(entry);
   }

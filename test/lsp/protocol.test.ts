@@ -27,7 +27,7 @@ const mainText = readText(mainRs);
 
 const clients: LspClient[] = [];
 const cleanups: Array<() => void> = [];
-function start(options: { cwd?: string } = {}): LspClient {
+function start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): LspClient {
   const client = LspClient.start(options);
   clients.push(client);
   return client;
@@ -297,6 +297,19 @@ describe("async-doctor lsp over stdio (vscode-languageserver-protocol client)", 
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: pathToFileURL(mainRs).href }, position: { line: writeLine, character: lines[writeLine]!.indexOf(".await") + 2 } });
     expect((hover!.contents as MarkupContent).value).toMatch(/report_stats/);
     expect(await client.shutdown()).toBe(0);
+  });
+
+  it("keeps to the lint's input limits for buffers: an oversized buffer is skipped with a log line, the next one is checked", async () => {
+    const client = start({ env: { ASYNC_DOCTOR_MAX_FILE_BYTES: String(Buffer.byteLength(mainText) - 1) } });
+    await client.initialize({ roots: [exampleCrate] });
+    await client.open(mainRs, mainText, 1);
+    const skipped = await client.waitForDiagnostics(mainRs, (p) => p.version === 1);
+    expect(skipped.diagnostics).toEqual([]);
+    await client.waitFor(() => client.logs.some((line) => line.includes(`main.rs: not checked: larger than ${Buffer.byteLength(mainText) - 1} bytes`)), "skip notice");
+    const trimmed = mainText.replace(/^\/\/!.*\n/gm, "");
+    await client.change(mainRs, 2, [{ text: trimmed }]);
+    const checked = await client.waitForDiagnostics(mainRs, (p) => p.version === 2);
+    expect(checked.diagnostics.some((d) => d.code === "blocking-in-async")).toBe(true);
   });
 
   it("reloads async-doctor.toml when the client reports the change (didChangeWatchedFiles)", async () => {
