@@ -6,6 +6,7 @@ import { register as registerTrace } from "./commands/trace.ts";
 import { register as registerExplain } from "./commands/explain.ts";
 import { register as registerMcp } from "./commands/mcp.ts";
 import { register as registerDoctor } from "./commands/doctor.ts";
+import { register as registerLsp } from "./commands/lsp.ts";
 import { packageVersion } from "../util/package-root.ts";
 
 /** Runs the CLI and returns the process exit code; never throws. */
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   };
   // Command modules only declare options; each action imports its implementation lazily.
-  for (const register of [registerLint, registerConsole, registerTrace, registerExplain, registerMcp, registerDoctor]) register(program, setExitCode);
+  for (const register of [registerLint, registerConsole, registerTrace, registerExplain, registerMcp, registerDoctor, registerLsp]) register(program, setExitCode);
 
   try {
     await program.parseAsync(argv);

@@ -100,6 +100,12 @@ describe("explain --at on the bundled example crate", () => {
     expect(result.findings.map((finding) => finding.rule)).toContain("guard-across-await");
   });
 
+  it("a value computed from a guard temporary (`m.lock().unwrap().len()`) is not a guard", async () => {
+    const result = await explainAt(`${main}:${lineContaining("let issued = store.issued.lock().unwrap().len();")}`);
+    expect(result.machine.name).toBe("handle_client");
+    expect(result.machine.notSend).toEqual([]);
+  });
+
   it("audit_writer's select! loop comes with its lint findings", async () => {
     const result = await explainAt(`${main}:${lineContaining("std::fs::write")}`);
     expect(result.machine.name).toBe("audit_writer");

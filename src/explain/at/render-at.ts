@@ -25,7 +25,7 @@ export function renderStateMachineJson(result: ExplainAtResult): string {
   )}\n`;
 }
 
-function describeLocal(local: StoredLocal): string {
+export function describeLocal(local: StoredLocal): string {
   const parts = [local.name];
   const notes: string[] = [];
   if (local.parameter) notes.push("parameter");

@@ -97,17 +97,19 @@ const notCancelSafe = new Map<string, string>([
  * binding ends up holding counts: `m.lock().unwrap().len()` binds a usize (the guard was a temporary).
  */
 function notSendReason(initializer: string | undefined, typeText: string | undefined): string | undefined {
+  // The unwrap's arguments are matched balanced (one level deep): `.unwrap().len()` must not pass for
+  // `.unwrap(…)` ending the initializer.
   const type = typeText ?? "";
   const value = (initializer ?? "").replace(/\s+/g, "").replace(/\?$/, "");
   const ends = (pattern: RegExp) => pattern.test(value);
   if (/\bRc</.test(type) || /^(std::rc::)?Rc::(new|clone)\(/.test(value)) return "Rc is !Send";
-  if (/MutexGuard|RwLock(Read|Write)Guard/.test(type) || ends(/\.(try_)?lock\(\)(\.(unwrap|expect|unwrap_or_else|map_err)\(.*\))?$/)) {
+  if (/MutexGuard|RwLock(Read|Write)Guard/.test(type) || ends(/\.(try_)?lock\(\)(\.(unwrap|expect|unwrap_or_else|map_err)\((?:[^()]|\([^()]*\))*\))?$/)) {
     return "a std or parking_lot MutexGuard is !Send (a tokio guard would be `.lock().await`)";
   }
   if (/^(Some|Ok|Err|\(|[A-Z]\w*\s*[({])/.test(value) && /\.lock\(\)(\.unwrap\(\)|\.expect\([^)]*\))?[,)}]/.test(value)) {
     return "it wraps a std or parking_lot MutexGuard, which is !Send";
   }
-  if (ends(/\.(read|write)\(\)\.(unwrap|expect|unwrap_or_else|map_err)\(.*\)$/)) return "an RwLock guard is !Send";
+  if (ends(/\.(read|write)\(\)\.(unwrap|expect|unwrap_or_else|map_err)\((?:[^()]|\([^()]*\))*\)$/)) return "an RwLock guard is !Send";
   if (/\bRef(Mut)?</.test(type) || ends(/\.borrow(_mut)?\(\)$/)) return "a RefCell borrow (Ref/RefMut) is !Send and panics if re-borrowed meanwhile";
   if (/\bEntered\b/.test(type) || ends(/\.enter\(\)$/)) return "tracing's Entered guard is !Send and keeps the span entered while suspended";
   if (/Box<\s*dyn\s+(std::error::)?Error\s*>/.test(type)) return "Box<dyn Error> without + Send + Sync is !Send";
@@ -150,9 +152,19 @@ function analyse(model: FileModel, source: SourceFile, line: number): StateMachi
   const offset = source.lineOffset(line) + indent;
   const start = model.tree.rootNode.descendantForIndex(offset, offset);
   if (!start) throw new StateMachineError(`nothing to explain at ${source.displayPath}:${line}`);
+  return describeStateMachineAt(model, start);
+}
+
+/**
+ * The state machine of the innermost async fn, block or closure around `start` (a node of the file's
+ * tree or of a re-parsed macro body), in a model the caller parsed and disposes: editors ask this for
+ * every await point they show (hover, inlay hints) without parsing the file again per question.
+ */
+export function describeStateMachineAt(model: FileModel, start: SyntaxNode): StateMachine {
+  const source = model.source;
   const owner = findOwner(model, start);
   const body = bodyOf(owner.node);
-  if (!body) throw new StateMachineError(`the ${owner.kind} at ${source.displayPath}:${line} has no body`);
+  if (!body) throw new StateMachineError(`the ${owner.kind} at ${source.displayPath}:${model.position(start).line} has no body`);
 
   const bindings: Binding[] = [];
   const uses: Array<{ name: string; offset: number }> = [];
